@@ -1,0 +1,201 @@
+//go:build js && wasm
+
+package main
+
+import (
+	"cmp"
+	"context"
+	"encoding/json"
+	"log"
+	"syscall/js"
+	"time"
+
+	"github.com/maxence-charriere/go-app/v10/pkg/app"
+	"go.opentelemetry.io/otel"
+	"go.opentelemetry.io/otel/attribute"
+	"go.opentelemetry.io/otel/propagation"
+
+	"github.com/spanfall/spanfall/cache"
+	"github.com/spanfall/spanfall/cache/idb"
+	"github.com/spanfall/spanfall/tracer"
+	"github.com/spanfall/spanfall/tracer/browser"
+	"github.com/spanfall/spanfall/tracer/otlp"
+)
+
+// serve is the server's: the wasm never gets past RunWhenOnBrowser.
+func serve() {}
+
+// pipeline is the browser side of Spanfall, as wired by startBrowser.
+type pipeline struct {
+	store    cache.Store
+	storeErr error
+	provider *tracer.Provider
+	flusher  *tracer.Flusher
+}
+
+// startBrowser opens the span store (IndexedDB, or memory when IndexedDB
+// cannot be opened), installs the tracer provider, starts the flusher and
+// the document load instrumentation, and exposes window.spanfall.
+func startBrowser() cache.Store {
+	ctx := context.Background()
+	p := &pipeline{}
+	octx, cancel := context.WithTimeout(ctx, 5*time.Second)
+	store, err := idb.Open(octx, "spanfall")
+	cancel()
+	if err != nil {
+		log.Printf("spanfall: IndexedDB unavailable, keeping spans in memory: %v", err)
+		p.storeErr = err
+		p.store = cache.NewMemory()
+	} else {
+		p.store = store
+	}
+
+	exportURL := cmp.Or(app.Getenv("SPANFALL_EXPORT_URL"), "/v1/traces")
+	if exportURL[0] == '/' {
+		u := app.Window().URL()
+		exportURL = u.Scheme + "://" + u.Host + exportURL
+	}
+	interval, _ := time.ParseDuration(app.Getenv("SPANFALL_FLUSH_INTERVAL"))
+	p.flusher = tracer.NewFlusher(p.store, otlp.NewExporter(exportURL), 0)
+
+	attrs := append([]attribute.KeyValue{
+		attribute.String("service.name", "spanfall-demo"),
+		attribute.String("service.version", cmp.Or(app.Getenv("GOAPP_VERSION"), "dev")),
+	}, browser.ResourceAttributes()...)
+	p.provider = tracer.NewProvider(p.store, tracer.WithResourceAttributes(attrs...))
+	otel.SetTracerProvider(p.provider)
+	otel.SetTextMapPropagator(propagation.TraceContext{})
+
+	go p.flusher.Run(ctx, interval)
+	browser.OnOnline(p.flusher.Trigger)
+	go func() {
+		n, ok := browser.ReadNavigationTiming(ctx)
+		if ok {
+			browser.RecordDocumentLoad(ctx, p.provider.Tracer("github.com/spanfall/spanfall/tracer/browser"), n)
+		}
+	}()
+	p.exposeTestAPI()
+	return p.store
+}
+
+// exposeTestAPI defines window.spanfall: flush(), status() and spans(),
+// each returning a Promise. See the README's test API section.
+func (p *pipeline) exposeTestAPI() {
+	api := js.Global().Get("Object").New()
+	api.Set("flush", promiseFunc(p.flush))
+	api.Set("status", promiseFunc(p.status))
+	api.Set("spans", promiseFunc(p.spans))
+	js.Global().Set("spanfall", api)
+}
+
+type flushAnswer struct {
+	Exported int    `json:"exported"`
+	Pending  int    `json:"pending"`
+	Rejected int64  `json:"rejected"`
+	Error    string `json:"error,omitempty"`
+}
+
+// flush persists every ended span, then exports until nothing is pending or
+// a step fails; it resolves either way, with counts and the error.
+func (p *pipeline) flush(ctx context.Context) (any, error) {
+	var a flushAnswer
+	if err := p.provider.ForceFlush(ctx); err != nil {
+		a.Error = err.Error()
+	}
+	res, err := p.flusher.Flush(ctx)
+	a.Exported, a.Pending, a.Rejected = res.Exported, res.Pending, res.Rejected
+	if err != nil && a.Error == "" {
+		a.Error = err.Error()
+	}
+	return a, nil
+}
+
+type statusAnswer struct {
+	Online    bool   `json:"online"`
+	Store     string `json:"store"`
+	StoreErr  string `json:"storeError,omitempty"`
+	Spans     int    `json:"spans"`
+	Pending   int    `json:"pending"`
+	Exported  int    `json:"exported"`
+	Traces    int    `json:"traces"`
+	Dropped   uint64 `json:"dropped"`
+	LastFlush string `json:"lastFlush,omitempty"`
+	LastError string `json:"lastError,omitempty"`
+}
+
+func (p *pipeline) status(ctx context.Context) (any, error) {
+	st, err := p.store.Stats(ctx)
+	if err != nil {
+		return nil, err
+	}
+	fs := p.flusher.Status()
+	a := statusAnswer{
+		Online: browser.Online(), Store: p.store.Kind(),
+		Spans: st.Spans, Pending: st.Pending, Exported: st.Exported, Traces: st.Traces,
+		Dropped: p.provider.Processor.Dropped(), LastError: fs.LastError,
+	}
+	if p.storeErr != nil {
+		a.StoreErr = p.storeErr.Error()
+	}
+	if !fs.LastFlush.IsZero() {
+		a.LastFlush = fs.LastFlush.UTC().Format(time.RFC3339Nano)
+	}
+	return a, nil
+}
+
+type spanAnswer struct {
+	TraceID      string `json:"traceId"`
+	SpanID       string `json:"spanId"`
+	ParentSpanID string `json:"parentSpanId"`
+	Name         string `json:"name"`
+	Exported     bool   `json:"exported"`
+}
+
+// spans lists every stored span, after persisting the ended ones.
+func (p *pipeline) spans(ctx context.Context) (any, error) {
+	if err := p.provider.ForceFlush(ctx); err != nil {
+		return nil, err
+	}
+	traces, err := p.store.Traces(ctx)
+	if err != nil {
+		return nil, err
+	}
+	out := []spanAnswer{}
+	for _, t := range traces {
+		recs, err := p.store.Trace(ctx, t.TraceID)
+		if err != nil {
+			return nil, err
+		}
+		for _, r := range recs {
+			out = append(out, spanAnswer{r.Span.TraceID, r.Span.SpanID, r.Span.ParentSpanID, r.Span.Name, r.Exported})
+		}
+	}
+	return out, nil
+}
+
+// promiseFunc wraps f as a JS function returning a Promise. f runs on its
+// own goroutine (never inside the JS callback) with a 30 s deadline; its
+// result crosses to JS as JSON.
+func promiseFunc(f func(ctx context.Context) (any, error)) js.Func {
+	return js.FuncOf(func(js.Value, []js.Value) any {
+		executor := js.FuncOf(func(_ js.Value, args []js.Value) any {
+			resolve, reject := args[0], args[1]
+			go func() {
+				ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+				defer cancel()
+				v, err := f(ctx)
+				if err == nil {
+					var b []byte
+					if b, err = json.Marshal(v); err == nil {
+						resolve.Invoke(js.Global().Get("JSON").Call("parse", string(b)))
+						return
+					}
+				}
+				reject.Invoke(js.Global().Get("Error").New("spanfall: " + err.Error()))
+			}()
+			return nil
+		})
+		defer executor.Release()
+		return js.Global().Get("Promise").New(executor)
+	})
+}

@@ -1,0 +1,104 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"net/http"
+	"time"
+
+	"github.com/maxence-charriere/go-app/v10/pkg/app"
+	"go.opentelemetry.io/otel"
+	"go.opentelemetry.io/otel/attribute"
+	"go.opentelemetry.io/otel/codes"
+	"go.opentelemetry.io/otel/trace"
+
+	"github.com/spanfall/spanfall/tracer"
+)
+
+const demoScope = "github.com/spanfall/spanfall/app/demo"
+
+// demo is the / route: buttons whose actions are traced.
+type demo struct {
+	app.Compo
+
+	runs    int
+	last    string
+	result  string
+	running bool
+}
+
+func (d *demo) Render() app.UI {
+	return app.Main().Class("sf-demo").Body(
+		app.H1().Text("Spanfall"),
+		app.P().Text("Offline-first OpenTelemetry tracing for Go WebAssembly. "+
+			"Every click below becomes a trace, kept in IndexedDB until the collector has it."),
+		app.Div().Class("sf-actions").Body(
+			app.Button().
+				Attr("data-testid", "demo-action").
+				Disabled(d.running).
+				Text("Run demo action").
+				OnClick(d.onAction),
+			app.A().Href("/viewer").Attr("data-testid", "open-viewer").Text("Open the viewer"),
+		),
+		app.P().Attr("data-testid", "demo-runs").Text(fmt.Sprintf("%d actions traced", d.runs)),
+		app.If(d.last != "", func() app.UI {
+			return app.P().Body(
+				app.Text("Last trace: "),
+				app.A().Href("/viewer?trace="+d.last).Attr("data-testid", "demo-last-trace").Text(d.last),
+				app.Text(" · "+d.result),
+			)
+		}),
+	)
+}
+
+func (d *demo) onAction(ctx app.Context, _ app.Event) {
+	d.running = true
+	origin := app.Window().URL()
+	ctx.Async(func() {
+		traceID, result := runDemoAction(origin.Scheme + "://" + origin.Host)
+		ctx.Dispatch(func(app.Context) {
+			d.running = false
+			d.runs++
+			d.last, d.result = traceID, result
+		})
+	})
+}
+
+// runDemoAction records a demo.action trace: some computation and a
+// same-origin fetch of /api/demo through the traced Go HTTP client.
+func runDemoAction(origin string) (traceID, result string) {
+	t := otel.Tracer(demoScope)
+	ctx, s := t.Start(context.Background(), "demo.action",
+		trace.WithAttributes(attribute.String("app.action", "demo")))
+	defer s.End()
+
+	_, c := t.Start(ctx, "demo.compute")
+	sum := 0
+	for i := range 200_000 {
+		sum += i % 7
+	}
+	c.SetAttributes(attribute.Int("demo.sum", sum))
+	c.End()
+
+	client := &http.Client{
+		Timeout: 10 * time.Second,
+		Transport: &tracer.Transport{
+			Tracer:    otel.Tracer(demoScope),
+			Propagate: func(host string) bool { return origin == "http://"+host || origin == "https://"+host },
+		},
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, origin+"/api/demo", nil)
+	if err != nil {
+		s.SetStatus(codes.Error, err.Error())
+		return s.SpanContext().TraceID().String(), err.Error()
+	}
+	resp, err := client.Do(req)
+	if err != nil {
+		s.SetStatus(codes.Error, err.Error())
+		return s.SpanContext().TraceID().String(), "fetch failed: " + err.Error()
+	}
+	defer resp.Body.Close()
+	_, _ = io.Copy(io.Discard, resp.Body)
+	return s.SpanContext().TraceID().String(), "fetch answered " + resp.Status
+}

@@ -1,0 +1,76 @@
+package tracer
+
+import (
+	"go.opentelemetry.io/otel/attribute"
+	"go.opentelemetry.io/otel/sdk"
+	"go.opentelemetry.io/otel/sdk/resource"
+	sdktrace "go.opentelemetry.io/otel/sdk/trace"
+
+	"github.com/spanfall/spanfall/cache"
+)
+
+// config holds the options of [NewProvider].
+type config struct {
+	attrs     []attribute.KeyValue
+	sampler   sdktrace.Sampler
+	onPersist func(n int)
+}
+
+// Option configures [NewProvider].
+type Option func(*config)
+
+// WithResourceAttributes adds attributes to the resource of every span
+// (after the defaults, so they win). Default: service.name "spanfall" and
+// the telemetry.sdk.* attributes.
+func WithResourceAttributes(attrs ...attribute.KeyValue) Option {
+	return func(c *config) { c.attrs = append(c.attrs, attrs...) }
+}
+
+// WithSampler sets the sampler. Default: parent-based, always on.
+func WithSampler(s sdktrace.Sampler) Option {
+	return func(c *config) { c.sampler = s }
+}
+
+// WithOnPersist sets a function called, from the writer goroutine, with
+// the number of spans each successful store write persisted; a flusher uses
+// it to send early. Default: none.
+func WithOnPersist(f func(n int)) Option {
+	return func(c *config) { c.onPersist = f }
+}
+
+// Provider is an OpenTelemetry TracerProvider whose spans are persisted in a
+// cache.Store. Use it through the otel API (otel.SetTracerProvider).
+type Provider struct {
+	*sdktrace.TracerProvider
+	// Processor is the store processor every span goes through.
+	Processor *StoreProcessor
+}
+
+// NewProvider returns a provider that persists every ended, sampled span in
+// store. Shut it down to write what is queued.
+func NewProvider(store cache.Store, opts ...Option) *Provider {
+	c := config{sampler: sdktrace.ParentBased(sdktrace.AlwaysSample())}
+	for _, o := range opts {
+		o(&c)
+	}
+	proc := NewStoreProcessor(store, c.onPersist)
+	tp := sdktrace.NewTracerProvider(
+		sdktrace.WithResource(NewResource(c.attrs...)),
+		sdktrace.WithSampler(c.sampler),
+		sdktrace.WithIDGenerator(newRandIDs()),
+		sdktrace.WithSpanProcessor(proc),
+	)
+	return &Provider{TracerProvider: tp, Processor: proc}
+}
+
+// NewResource returns the resource Spanfall puts on spans: service.name
+// "spanfall" and the telemetry.sdk.* attributes, overridden by attrs.
+func NewResource(attrs ...attribute.KeyValue) *resource.Resource {
+	base := []attribute.KeyValue{
+		attribute.String("service.name", "spanfall"),
+		attribute.String("telemetry.sdk.name", "opentelemetry"),
+		attribute.String("telemetry.sdk.language", "go"),
+		attribute.String("telemetry.sdk.version", sdk.Version()),
+	}
+	return resource.NewSchemaless(append(base, attrs...)...)
+}

@@ -1,0 +1,240 @@
+package tracer
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+	"time"
+
+	sdktrace "go.opentelemetry.io/otel/sdk/trace"
+
+	"github.com/spanfall/spanfall/cache"
+	"github.com/spanfall/spanfall/tracer/span"
+)
+
+// Defaults of [StoreProcessor].
+const (
+	// DefaultMaxQueue is how many ended spans may wait in memory for the
+	// store before the oldest are dropped (and counted).
+	DefaultMaxQueue = 8192
+	// DefaultMaxPutBatch is the largest number of spans written in one
+	// store transaction.
+	DefaultMaxPutBatch = 512
+)
+
+// retryPutAfter is how long the writer waits after a failed Put; a var so
+// tests can shorten it.
+var retryPutAfter = 500 * time.Millisecond
+
+// StoreProcessor is an sdktrace.SpanProcessor that persists every ended
+// span in a cache.Store before anything is sent.
+//
+// OnEnd converts the span and queues it; it never blocks on the store. One
+// writer goroutine drains the queue into the store, several spans per
+// transaction. ForceFlush waits until every span ended before the call is
+// stored. A failed Put keeps the spans queued and is retried.
+type StoreProcessor struct {
+	store     cache.Store
+	conv      *converter
+	maxQueue  int
+	onPersist func(n int)
+
+	mu        sync.Mutex
+	queue     []span.Span
+	head      uint64 // spans ever removed from the queue's front
+	ended     uint64 // spans accepted by OnEnd
+	persisted uint64 // spans written or dropped; ended-persisted == len(queue)
+	dropped   uint64
+	lastErr   error
+	changed   chan struct{} // closed and replaced when persisted/lastErr move
+	wake      chan struct{}
+	stop      chan struct{} // closed by Shutdown
+	stopped   bool
+	done      chan struct{}
+	shutdown  sync.Once
+}
+
+var _ sdktrace.SpanProcessor = (*StoreProcessor)(nil)
+
+// NewStoreProcessor starts a processor writing to store. onPersist, if not
+// nil, is called from the writer goroutine with the number of spans each
+// successful Put stored.
+func NewStoreProcessor(store cache.Store, onPersist func(n int)) *StoreProcessor {
+	p := &StoreProcessor{
+		store:     store,
+		conv:      newConverter(),
+		maxQueue:  DefaultMaxQueue,
+		onPersist: onPersist,
+		changed:   make(chan struct{}),
+		wake:      make(chan struct{}, 1),
+		stop:      make(chan struct{}),
+		done:      make(chan struct{}),
+	}
+	go p.run()
+	return p
+}
+
+// OnStart implements sdktrace.SpanProcessor; it does nothing.
+func (p *StoreProcessor) OnStart(context.Context, sdktrace.ReadWriteSpan) {}
+
+// OnEnd implements sdktrace.SpanProcessor: it converts s and queues it for
+// the store without blocking.
+func (p *StoreProcessor) OnEnd(s sdktrace.ReadOnlySpan) {
+	if !s.SpanContext().IsSampled() {
+		return
+	}
+	v := p.conv.Convert(s)
+	p.mu.Lock()
+	if p.stopped {
+		p.dropped++
+		p.mu.Unlock()
+		return
+	}
+	p.ended++
+	p.queue = append(p.queue, v)
+	if over := len(p.queue) - p.maxQueue; over > 0 {
+		p.queue = p.queue[over:]
+		p.head += uint64(over)
+		p.dropped += uint64(over)
+		p.persisted += uint64(over)
+	}
+	p.mu.Unlock()
+	select {
+	case p.wake <- struct{}{}:
+	default:
+	}
+}
+
+// Dropped returns how many ended spans were dropped because the queue was
+// full or the processor was shut down.
+func (p *StoreProcessor) Dropped() uint64 {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.dropped
+}
+
+func (p *StoreProcessor) run() {
+	defer close(p.done)
+	for {
+		p.mu.Lock()
+		n := min(len(p.queue), DefaultMaxPutBatch)
+		batch := p.queue[:n:n]
+		headAt := p.head
+		stopped := p.stopped
+		p.mu.Unlock()
+		if n == 0 {
+			if stopped {
+				return
+			}
+			<-p.wake
+			continue
+		}
+		err := p.put(batch)
+		p.mu.Lock()
+		if err == nil {
+			// OnEnd may have trimmed the queue's front meanwhile: those
+			// spans were counted as dropped but are stored after all.
+			trimmed := int(min(p.head-headAt, uint64(n)))
+			p.dropped -= uint64(trimmed)
+			k := n - trimmed
+			p.queue = p.queue[k:]
+			p.head += uint64(k)
+			p.persisted += uint64(k)
+			p.lastErr = nil
+		} else {
+			p.lastErr = fmt.Errorf("tracer: persist %d spans: %w", n, err)
+			if p.stopped || errors.Is(err, cache.ErrClosed) {
+				p.dropped += uint64(len(p.queue))
+				p.persisted += uint64(len(p.queue))
+				p.head += uint64(len(p.queue))
+				p.queue = nil
+			}
+		}
+		close(p.changed)
+		p.changed = make(chan struct{})
+		p.mu.Unlock()
+		if err == nil && p.onPersist != nil {
+			p.onPersist(n)
+		}
+		if err != nil {
+			// New spans must not hurry the retry of a failing store.
+			select {
+			case <-time.After(retryPutAfter):
+			case <-p.stop:
+			}
+		}
+	}
+}
+
+// put writes batch in one transaction. Should the store refuse a span as
+// invalid, it writes the batch span by span instead and drops (and counts)
+// only the spans refused, so one bad span cannot block the queue.
+func (p *StoreProcessor) put(batch []span.Span) error {
+	err := p.store.Put(context.Background(), batch)
+	if !errors.Is(err, cache.ErrInvalidSpan) {
+		return err
+	}
+	for i := range batch {
+		err := p.store.Put(context.Background(), batch[i:i+1])
+		switch {
+		case errors.Is(err, cache.ErrInvalidSpan):
+			p.mu.Lock()
+			p.dropped++
+			p.mu.Unlock()
+		case err != nil:
+			// Spans before i are stored; the caller retries all of the
+			// batch, which may store those twice: a bounded duplicate, no
+			// loss.
+			return err
+		}
+	}
+	return nil
+}
+
+// ForceFlush waits until every span ended before the call is in the store.
+// It returns the store's error if the last write failed, or ctx's error.
+func (p *StoreProcessor) ForceFlush(ctx context.Context) error {
+	p.mu.Lock()
+	target := p.ended
+	for p.persisted < target {
+		if p.lastErr != nil {
+			err := p.lastErr
+			p.mu.Unlock()
+			return err
+		}
+		ch := p.changed
+		p.mu.Unlock()
+		select {
+		case <-ch:
+		case <-ctx.Done():
+			return fmt.Errorf("tracer: force flush: %w", ctx.Err())
+		}
+		p.mu.Lock()
+	}
+	p.mu.Unlock()
+	return nil
+}
+
+// Shutdown persists what is queued and stops the writer. Later calls do
+// nothing. Spans ended after Shutdown are dropped.
+func (p *StoreProcessor) Shutdown(ctx context.Context) error {
+	var err error
+	p.shutdown.Do(func() {
+		err = p.ForceFlush(ctx)
+		p.mu.Lock()
+		p.stopped = true
+		p.mu.Unlock()
+		close(p.stop)
+		select {
+		case p.wake <- struct{}{}:
+		default:
+		}
+		select {
+		case <-p.done:
+		case <-ctx.Done():
+			err = errors.Join(err, fmt.Errorf("tracer: shutdown: %w", ctx.Err()))
+		}
+	})
+	return err
+}
