@@ -1,0 +1,69 @@
+//go:build js && wasm
+
+package idb_test
+
+import (
+	"fmt"
+	"testing"
+
+	"github.com/spanfall/spanfall/tracer/span"
+)
+
+// batchOf returns n spans of trace tr, each with a few attributes.
+func batchOf(tr, n int) []span.Span {
+	out := make([]span.Span, n)
+	for i := range out {
+		s := testSpan(tr*100_000 + i + 1)
+		s.TraceID = fmt.Sprintf("%032x", tr)
+		s.Attributes = []span.KeyValue{span.String("http.route", "/cart/{id}"), span.Int("http.status_code", 200), span.Float("ratio", 0.5)}
+		out[i] = s
+	}
+	return out
+}
+
+func BenchmarkPut100(b *testing.B) {
+	s, err := openBench(b)
+	if err != nil {
+		b.Fatal(err)
+	}
+	batch := batchOf(1, 100)
+	for b.Loop() {
+		if err := s.Put(b.Context(), batch); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func BenchmarkPending512Of5000(b *testing.B) {
+	s, err := openBench(b)
+	if err != nil {
+		b.Fatal(err)
+	}
+	for tr := range 50 {
+		if err := s.Put(b.Context(), batchOf(tr+1, 100)); err != nil {
+			b.Fatal(err)
+		}
+	}
+	for b.Loop() {
+		if _, err := s.Pending(b.Context(), 512); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func BenchmarkTraces5000(b *testing.B) {
+	s, err := openBench(b)
+	if err != nil {
+		b.Fatal(err)
+	}
+	for tr := range 50 {
+		if err := s.Put(b.Context(), batchOf(tr+1, 100)); err != nil {
+			b.Fatal(err)
+		}
+	}
+	for b.Loop() {
+		if _, err := s.Traces(b.Context()); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

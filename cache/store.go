@@ -1,0 +1,72 @@
+package cache
+
+import (
+	"context"
+	"errors"
+
+	"github.com/spanfall/spanfall/tracer/span"
+)
+
+// ErrClosed is returned by every method of a closed [Store].
+var ErrClosed = errors.New("cache: store is closed")
+
+// Record is one stored span and its export state.
+type Record struct {
+	// Seq is the store-assigned sequence number: unique, increasing in
+	// insertion order, never reused by the same store.
+	Seq uint64
+	// Span is the span with its Resource and Scope restored.
+	Span span.Span
+	// Exported is true once an exporter got a 2xx for the span.
+	Exported bool
+}
+
+// Stats counts what a store holds.
+type Stats struct {
+	Spans    int `json:"spans"`
+	Pending  int `json:"pending"`
+	Exported int `json:"exported"`
+	Traces   int `json:"traces"`
+}
+
+// TraceSummary describes one stored trace for the trace list.
+type TraceSummary struct {
+	TraceID string `json:"traceId"`
+	// RootName is the name of the span with no parent, or of the earliest
+	// span when the root is not stored.
+	RootName string `json:"rootName"`
+	// RootMissing is true when no span of the trace lacks a parent.
+	RootMissing bool   `json:"rootMissing,omitempty"`
+	Service     string `json:"service,omitempty"`
+	// Start and End span the earliest start and the latest end, in Unix ns.
+	Start    uint64 `json:"start"`
+	End      uint64 `json:"end"`
+	Spans    int    `json:"spans"`
+	Errors   int    `json:"errors"`
+	Pending  int    `json:"pending"`
+	Exported int    `json:"exported"`
+}
+
+// Store keeps spans. Implementations are safe for concurrent use; every
+// method honours ctx and returns ErrClosed after Close.
+type Store interface {
+	// Put stores spans in one transaction: either all are stored, pending
+	// export, or none is and an error says why. Resources are stored once
+	// per distinct Resource.ID.
+	Put(ctx context.Context, spans []span.Span) error
+	// Pending returns up to limit unexported records, oldest Seq first.
+	Pending(ctx context.Context, limit int) ([]Record, error)
+	// MarkExported marks the records with these Seqs as exported in one
+	// transaction. Unknown Seqs are ignored (they may have been evicted).
+	MarkExported(ctx context.Context, seqs []uint64) error
+	// Traces summarises every stored trace, newest start first.
+	Traces(ctx context.Context) ([]TraceSummary, error)
+	// Trace returns every stored record of one trace, by start time.
+	Trace(ctx context.Context, traceID string) ([]Record, error)
+	// Stats counts stored, pending and exported spans and traces.
+	Stats(ctx context.Context) (Stats, error)
+	// Kind names the implementation ("memory", "indexeddb").
+	Kind() string
+	// Close releases the store; later calls return ErrClosed.
+	Close() error
+}
