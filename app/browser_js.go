@@ -56,18 +56,31 @@ func startBrowser() cache.Store {
 		exportURL = u.Scheme + "://" + u.Host + exportURL
 	}
 	interval, _ := time.ParseDuration(app.Getenv("SPANFALL_FLUSH_INTERVAL"))
-	p.flusher = tracer.NewFlusher(p.store, otlp.NewExporter(exportURL), 0)
+	p.flusher = tracer.NewFlusher(p.store, otlp.NewExporter(exportURL),
+		tracer.WithLocker(browser.NewWebLocks("spanfall-flush")),
+		tracer.WithStateStore(browser.NewLocalState("spanfall.flush.v1")),
+	)
 
 	attrs := append([]attribute.KeyValue{
 		attribute.String("service.name", "spanfall-demo"),
 		attribute.String("service.version", cmp.Or(app.Getenv("GOAPP_VERSION"), "dev")),
 	}, browser.ResourceAttributes()...)
-	p.provider = tracer.NewProvider(p.store, tracer.WithResourceAttributes(attrs...))
+	p.provider = tracer.NewProvider(p.store,
+		tracer.WithResourceAttributes(attrs...),
+		tracer.WithOnline(browser.Online),
+		tracer.WithOnPersist(p.flusher.Notify),
+	)
 	otel.SetTracerProvider(p.provider)
 	otel.SetTextMapPropagator(propagation.TraceContext{})
 
 	go p.flusher.Run(ctx, interval)
 	browser.OnOnline(p.flusher.Trigger)
+	browser.OnHidden(func(string) {
+		hctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+		defer cancel()
+		_ = p.provider.ForceFlush(hctx)
+		_, _ = p.flusher.TryFlush(hctx) // the outcome is recorded in Status
+	})
 	go func() {
 		n, ok := browser.ReadNavigationTiming(ctx)
 		if ok {
@@ -111,16 +124,17 @@ func (p *pipeline) flush(ctx context.Context) (any, error) {
 }
 
 type statusAnswer struct {
-	Online    bool   `json:"online"`
-	Store     string `json:"store"`
-	StoreErr  string `json:"storeError,omitempty"`
-	Spans     int    `json:"spans"`
-	Pending   int    `json:"pending"`
-	Exported  int    `json:"exported"`
-	Traces    int    `json:"traces"`
-	Dropped   uint64 `json:"dropped"`
-	LastFlush string `json:"lastFlush,omitempty"`
-	LastError string `json:"lastError,omitempty"`
+	Online    bool              `json:"online"`
+	Store     string            `json:"store"`
+	StoreErr  string            `json:"storeError,omitempty"`
+	Spans     int               `json:"spans"`
+	Pending   int               `json:"pending"`
+	Exported  int               `json:"exported"`
+	Traces    int               `json:"traces"`
+	Dropped   uint64            `json:"dropped"`
+	Flush     tracer.FlushState `json:"flush"`
+	LastFlush string            `json:"lastFlush,omitempty"`
+	LastError string            `json:"lastError,omitempty"`
 }
 
 func (p *pipeline) status(ctx context.Context) (any, error) {
@@ -132,7 +146,7 @@ func (p *pipeline) status(ctx context.Context) (any, error) {
 	a := statusAnswer{
 		Online: browser.Online(), Store: p.store.Kind(),
 		Spans: st.Spans, Pending: st.Pending, Exported: st.Exported, Traces: st.Traces,
-		Dropped: p.provider.Processor.Dropped(), LastError: fs.LastError,
+		Dropped: p.provider.Processor.Dropped(), Flush: fs, LastError: fs.LastError,
 	}
 	if p.storeErr != nil {
 		a.StoreErr = p.storeErr.Error()

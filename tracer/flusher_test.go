@@ -74,7 +74,7 @@ func TestFlusher(t *testing.T) {
 			store := cache.NewMemory()
 			putSpans(t, store, tt.spans)
 			exp := &fakeExporter{fail: tt.fail}
-			f := tracer.NewFlusher(store, exp, tt.batch)
+			f := tracer.NewFlusher(store, exp, tracer.WithBatchSize(tt.batch), tracer.WithBackoff(0, 0))
 			res, err := f.Flush(t.Context())
 			if !errors.Is(err, tt.wantErr) {
 				t.Fatalf("err = %v, want %v", err, tt.wantErr)
@@ -119,7 +119,7 @@ func TestFlusherCountsRejected(t *testing.T) {
 	store := cache.NewMemory()
 	putSpans(t, store, 30)
 	exp := &fakeExporter{rejected: 2}
-	f := tracer.NewFlusher(store, exp, 10)
+	f := tracer.NewFlusher(store, exp, tracer.WithBatchSize(10))
 	res, err := f.Flush(t.Context())
 	if err != nil {
 		t.Fatal(err)
@@ -134,7 +134,7 @@ func TestFlusherConcurrentSafe(t *testing.T) {
 	store := cache.NewMemory()
 	putSpans(t, store, 500)
 	exp := &fakeExporter{}
-	f := tracer.NewFlusher(store, exp, 7)
+	f := tracer.NewFlusher(store, exp, tracer.WithBatchSize(7))
 	var wg sync.WaitGroup
 	for range 8 {
 		wg.Add(1)

@@ -1,6 +1,8 @@
 package tracer
 
 import (
+	"context"
+
 	"go.opentelemetry.io/otel/attribute"
 	"go.opentelemetry.io/otel/sdk"
 	"go.opentelemetry.io/otel/sdk/resource"
@@ -14,6 +16,7 @@ type config struct {
 	attrs     []attribute.KeyValue
 	sampler   sdktrace.Sampler
 	onPersist func(n int)
+	online    func() bool
 }
 
 // Option configures [NewProvider].
@@ -38,6 +41,28 @@ func WithOnPersist(f func(n int)) Option {
 	return func(c *config) { c.onPersist = f }
 }
 
+// WithOnline sets how the provider learns whether the browser is online
+// (navigator.onLine). Spans started while it reports false carry the
+// attribute [OfflineAttr] = true. Default: always online.
+func WithOnline(f func() bool) Option {
+	return func(c *config) { c.online = f }
+}
+
+// OfflineAttr marks spans started while the browser was offline.
+const OfflineAttr = attribute.Key("spanfall.offline")
+
+// offlineMarker is a SpanProcessor that marks spans started offline.
+type offlineMarker struct{ online func() bool }
+
+func (m offlineMarker) OnStart(_ context.Context, s sdktrace.ReadWriteSpan) {
+	if !m.online() {
+		s.SetAttributes(OfflineAttr.Bool(true))
+	}
+}
+func (offlineMarker) OnEnd(sdktrace.ReadOnlySpan)      {}
+func (offlineMarker) Shutdown(context.Context) error   { return nil }
+func (offlineMarker) ForceFlush(context.Context) error { return nil }
+
 // Provider is an OpenTelemetry TracerProvider whose spans are persisted in a
 // cache.Store. Use it through the otel API (otel.SetTracerProvider).
 type Provider struct {
@@ -54,12 +79,15 @@ func NewProvider(store cache.Store, opts ...Option) *Provider {
 		o(&c)
 	}
 	proc := NewStoreProcessor(store, c.onPersist)
-	tp := sdktrace.NewTracerProvider(
+	opts2 := []sdktrace.TracerProviderOption{
 		sdktrace.WithResource(NewResource(c.attrs...)),
 		sdktrace.WithSampler(c.sampler),
 		sdktrace.WithIDGenerator(newRandIDs()),
-		sdktrace.WithSpanProcessor(proc),
-	)
+	}
+	if c.online != nil {
+		opts2 = append(opts2, sdktrace.WithSpanProcessor(offlineMarker{c.online}))
+	}
+	tp := sdktrace.NewTracerProvider(append(opts2, sdktrace.WithSpanProcessor(proc))...)
 	return &Provider{TracerProvider: tp, Processor: proc}
 }
 

@@ -260,3 +260,25 @@ func TestStoreProcessorConcurrentSafe(t *testing.T) {
 		t.Logf("dropped after shutdown: %d", d)
 	}
 }
+
+func TestProviderMarksSpansStartedOffline(t *testing.T) {
+	ctx := t.Context()
+	store := cache.NewMemory()
+	online := true
+	tp := tracer.NewProvider(store, tracer.WithOnline(func() bool { return online }))
+	_, a := tp.Tracer("t").Start(ctx, "online")
+	a.End()
+	online = false
+	_, b := tp.Tracer("t").Start(ctx, "offline")
+	b.End()
+	if err := tp.ForceFlush(ctx); err != nil {
+		t.Fatal(err)
+	}
+	recs, _ := store.Pending(ctx, 10)
+	for _, r := range recs {
+		v, ok := r.Span.Attr(string(tracer.OfflineAttr))
+		if offline := ok && v.Bool; offline != (r.Span.Name == "offline") {
+			t.Errorf("span %s: offline attribute %v", r.Span.Name, offline)
+		}
+	}
+}

@@ -1,7 +1,6 @@
 package viewer
 
 import (
-	"fmt"
 	"math"
 	"strconv"
 	"strings"
@@ -15,8 +14,9 @@ type Tick struct {
 }
 
 // Ticks returns ruler marks for a window of d nanoseconds, at a "nice"
-// step (1, 2 or 5 times a power of ten) giving at most maxTicks intervals,
-// starting at 0.
+// step (1, 2 or 5 times a power of ten, and at least 1ns) giving at most
+// maxTicks intervals, starting at 0: at most maxTicks+1 marks. maxTicks
+// below 1 counts as 1.
 func Ticks(d uint64, maxTicks int) []Tick {
 	if maxTicks < 1 {
 		maxTicks = 1
@@ -33,27 +33,57 @@ func Ticks(d uint64, maxTicks int) []Tick {
 			break
 		}
 	}
-	var out []Tick
-	for v := 0.0; v <= float64(d)+step/1e9; v += step {
-		out = append(out, Tick{Offset: v / float64(d), Label: FormatDuration(uint64(math.Round(v)))})
+	// Below 1ns a step has no label of its own: 0.5ns marks would read
+	// 0, 1ns, 1ns, 2ns. From 1ns up every nice step is a whole number, so
+	// the marks are computed in integers, free of float drift.
+	if step > float64(d) {
+		// Only the 0 mark fits (and step may not fit a uint64).
+		return []Tick{{0, "0"}}
+	}
+	stepNs := uint64(max(1, math.Round(step)))
+	n := d / stepNs
+	out := make([]Tick, 0, n+1)
+	for i := range n + 1 {
+		v := i * stepNs
+		out = append(out, Tick{Offset: float64(v) / float64(d), Label: FormatDuration(v)})
 	}
 	return out
 }
 
-// FormatDuration renders nanoseconds compactly: 0, 850µs, 12.3ms, 1.52s.
+// FormatDuration renders nanoseconds compactly with about three
+// significant digits and never in exponent notation: 0, 999ns, 850µs,
+// 12.3ms, 1.52s. A value that rounds up to the next unit is written in it
+// (999.6ms is 1s, not 1000ms); from a minute on it is whole seconds as
+// [time.Duration] prints them (1m0s, 2h3m4s).
 func FormatDuration(ns uint64) string {
-	d := time.Duration(ns)
 	switch {
 	case ns == 0:
 		return "0"
-	case d < time.Microsecond:
-		return fmt.Sprintf("%dns", ns)
-	case d < time.Millisecond:
-		return trim(float64(ns)/1e3) + "µs"
-	case d < time.Second:
-		return trim(float64(ns)/1e6) + "ms"
-	case d < time.Minute:
-		return trim(float64(ns)/1e9) + "s"
+	case ns < 1e3:
+		return strconv.FormatUint(ns, 10) + "ns"
+	}
+	for _, u := range []struct {
+		scale, limit float64
+		suffix       string
+	}{
+		{1e3, 1000, "µs"},
+		{1e6, 1000, "ms"},
+		{1e9, 60, "s"},
+	} {
+		v := float64(ns) / u.scale
+		if v >= u.limit {
+			continue
+		}
+		s := trim(v)
+		if f, err := strconv.ParseFloat(s, 64); err == nil && f < u.limit {
+			return s + u.suffix
+		}
+	}
+	// Beyond math.MaxInt64 a time.Duration would wrap negative; near it,
+	// rounding up would overflow.
+	d := time.Duration(min(ns, math.MaxInt64))
+	if d > math.MaxInt64-time.Second/2 {
+		return d.Truncate(time.Second).String()
 	}
 	return d.Round(time.Second).String()
 }

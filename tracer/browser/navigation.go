@@ -2,6 +2,7 @@ package browser
 
 import (
 	"context"
+	"math"
 	"time"
 
 	"go.opentelemetry.io/otel/attribute"
@@ -39,11 +40,17 @@ type NavigationTiming struct {
 // Complete reports whether the load event has ended, so every phase is known.
 func (n NavigationTiming) Complete() bool { return n.LoadEventEnd > 0 }
 
-// Time converts a DOMHighResTimeStamp into wall-clock time.
+// Time converts a DOMHighResTimeStamp into wall-clock time, rounded to the
+// nanosecond.
 func (n NavigationTiming) Time(ms float64) time.Time {
-	// Add in integer nanoseconds: timeOrigin*1e6 alone would lose the
-	// sub-millisecond part of ms to float rounding.
-	return time.Unix(0, int64(n.TimeOrigin*1e6)+int64(ms*1e6))
+	// timeOrigin*1e6 is about 1.7e18, where float64 steps by 256: it would
+	// lose the sub-millisecond part. Split off the whole milliseconds, exact
+	// in int64, and round only the small fractional part (exact too:
+	// timeOrigin minus its floor) plus ms; truncating ms*1e6 would also
+	// turn 12.345678 (stored as 12.34567799…) into …677ns.
+	whole := math.Floor(n.TimeOrigin)
+	frac := n.TimeOrigin - whole
+	return time.Unix(0, int64(whole)*1e6+int64(math.Round((frac+ms)*1e6)))
 }
 
 // Phase is one child span of the document load.

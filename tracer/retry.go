@@ -1,0 +1,70 @@
+package tracer
+
+import (
+	"context"
+	"errors"
+	"math/rand/v2"
+	"time"
+)
+
+// Backoff defaults of [Flusher].
+const (
+	DefaultBackoffInitial = time.Second
+	DefaultBackoffMax     = 5 * time.Minute
+)
+
+// ErrBackoff is returned by [Flusher.Flush] while an earlier failure's
+// backoff (or the receiver's Retry-After) has not elapsed; nothing is sent.
+var ErrBackoff = errors.New("tracer: flush: backing off after a failed export")
+
+// Export errors tell the flusher what to do through these optional methods,
+// which otlp.HTTPError implements. An error with none of them is a
+// transport failure (offline, refused, timeout): retryable.
+type (
+	retryableError interface{ Retryable() bool }
+	throttleError  interface{ RetryDelay() time.Duration }
+	tooLargeError  interface{ TooLarge() bool }
+)
+
+// failure classifies an export error.
+type failure int
+
+const (
+	failRetry    failure = iota // keep the batch, back off, try later
+	failTooLarge                // split the batch and send the halves
+	failReject                  // drop the batch as rejected; go on
+)
+
+func classify(err error) failure {
+	var tl tooLargeError
+	if errors.As(err, &tl) && tl.TooLarge() {
+		return failTooLarge
+	}
+	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+		return failRetry
+	}
+	var re retryableError
+	if errors.As(err, &re) && !re.Retryable() {
+		return failReject
+	}
+	return failRetry
+}
+
+// retryDelay is how long to wait after the attempt-th consecutive failure:
+// exponential from initial, capped at maximum, with ±20% jitter, and never
+// shorter than the receiver's Retry-After.
+func retryDelay(err error, attempt int, initial, maximum time.Duration, jitter func() float64) time.Duration {
+	d := initial
+	for i := 1; i < attempt && d < maximum; i++ {
+		d *= 2
+	}
+	d = min(d, maximum)
+	d = time.Duration(float64(d) * (0.8 + 0.4*jitter()))
+	var th throttleError
+	if errors.As(err, &th) {
+		d = max(d, th.RetryDelay())
+	}
+	return d
+}
+
+func defaultJitter() float64 { return rand.Float64() }
