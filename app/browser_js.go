@@ -74,7 +74,7 @@ func startBrowser() cache.Store {
 	otel.SetTextMapPropagator(propagation.TraceContext{})
 
 	go p.flusher.Run(ctx, interval)
-	browser.OnOnline(p.flusher.Trigger)
+	browser.OnOnline(func() { _ = p.flusher.NetworkBack(ctx) })
 	browser.OnHidden(func(string) {
 		hctx, cancel := context.WithTimeout(ctx, 5*time.Second)
 		defer cancel()

@@ -15,6 +15,11 @@ type FlushState struct {
 	NotBefore time.Time `json:"notBefore,omitzero"`
 	// Attempt counts consecutive failed exports; 0 after a success.
 	Attempt int `json:"attempt,omitempty"`
+	// ServerBackoff is true when the receiver itself answered (429, 5xx,
+	// Retry-After): such a backoff binds every flush. A backoff after a
+	// network failure binds only background flushes and ends when the
+	// browser comes back online.
+	ServerBackoff bool `json:"serverBackoff,omitempty"`
 
 	Exported  int64     `json:"exported"`
 	Rejected  int64     `json:"rejected"`

@@ -131,18 +131,41 @@ func NewFlusher(store cache.Store, exporter Exporter, opts ...FlusherOption) *Fl
 	return f
 }
 
-// Flush waits for the lock, then exports everything pending, batch by
-// batch, until nothing is left, a retryable failure stops it, or ctx is
-// done. While a backoff is in force it sends nothing and returns an error
-// wrapping [ErrBackoff].
+// Flush is an explicit flush: it waits for the lock, then exports
+// everything pending, batch by batch, until nothing is left, a retryable
+// failure stops it, or ctx is done. While the receiver's own backoff
+// (429/5xx, Retry-After) is in force it sends nothing and returns an error
+// wrapping [ErrBackoff]; a backoff after network failures does not stop it.
 func (f *Flusher) Flush(ctx context.Context) (FlushResult, error) {
-	return f.do(ctx, true, f.exporter, 0)
+	return f.do(ctx, true, true, f.exporter, 0)
 }
 
-// TryFlush is Flush for background triggers: when another holder of the
-// lock is flushing it returns at once with Skipped set.
+// TryFlush is the flush of background triggers: it honours every backoff,
+// and when another holder of the lock is flushing it returns at once with
+// Skipped set.
 func (f *Flusher) TryFlush(ctx context.Context) (FlushResult, error) {
-	return f.do(ctx, false, f.exporter, 0)
+	return f.do(ctx, false, false, f.exporter, 0)
+}
+
+// NetworkBack ends a backoff that network failures caused (the receiver's
+// own backoff stays) and triggers Run: call it on the browser's online
+// event.
+func (f *Flusher) NetworkBack(ctx context.Context) error {
+	var err error
+	_, lerr := f.lock.Do(ctx, true, func(ctx context.Context) {
+		var st FlushState
+		if st, err = f.state.Load(ctx); err != nil || st.ServerBackoff || st.NotBefore.IsZero() {
+			return
+		}
+		st.NotBefore, st.Attempt = time.Time{}, 0
+		err = f.state.Save(ctx, st)
+		f.remember(st)
+	})
+	f.Trigger()
+	if err != nil {
+		return fmt.Errorf("tracer: end network backoff: %w", err)
+	}
+	return lerr
 }
 
 // FlushVia makes at most maxRequests export attempts through exp instead
@@ -150,12 +173,12 @@ func (f *Flusher) TryFlush(ctx context.Context) (FlushResult, error) {
 // for a page-unload sender with a small budget (fetch keepalive). It does
 // not wait for the lock.
 func (f *Flusher) FlushVia(ctx context.Context, exp Exporter, maxRequests int) (FlushResult, error) {
-	return f.do(ctx, false, exp, maxRequests)
+	return f.do(ctx, false, false, exp, maxRequests)
 }
 
-func (f *Flusher) do(ctx context.Context, wait bool, exp Exporter, budget int) (res FlushResult, err error) {
+func (f *Flusher) do(ctx context.Context, wait, explicit bool, exp Exporter, budget int) (res FlushResult, err error) {
 	ran, lerr := f.lock.Do(ctx, wait, func(ctx context.Context) {
-		res, err = f.flushHeld(ctx, exp, budget)
+		res, err = f.flushHeld(ctx, explicit, exp, budget)
 	})
 	if lerr != nil {
 		return res, lerr
@@ -169,7 +192,7 @@ func (f *Flusher) do(ctx context.Context, wait bool, exp Exporter, budget int) (
 // errBudget stops a flush whose request budget is spent.
 var errBudget = errors.New("request budget spent")
 
-func (f *Flusher) flushHeld(ctx context.Context, exp Exporter, budget int) (FlushResult, error) {
+func (f *Flusher) flushHeld(ctx context.Context, explicit bool, exp Exporter, budget int) (FlushResult, error) {
 	var res FlushResult
 	f.mu.Lock()
 	f.unsent = 0
@@ -178,7 +201,7 @@ func (f *Flusher) flushHeld(ctx context.Context, exp Exporter, budget int) (Flus
 	if err != nil {
 		return res, fmt.Errorf("tracer: flush: load state: %w", err)
 	}
-	if now := f.now(); now.Before(st.NotBefore) {
+	if now := f.now(); now.Before(st.NotBefore) && (st.ServerBackoff || !explicit) {
 		res.NotBefore = st.NotBefore
 		res.Pending = f.pending(ctx)
 		f.remember(st)
@@ -207,6 +230,7 @@ func (f *Flusher) flushHeld(ctx context.Context, exp Exporter, budget int) (Flus
 		st.Attempt++
 		st.Retries++
 		st.NotBefore = f.now().Add(retryDelay(b.exportErr, st.Attempt, f.initial, f.maximum, f.jitter))
+		st.ServerBackoff = fromServer(b.exportErr)
 		res.NotBefore = st.NotBefore
 	}
 	st.LastFlush = f.now()
@@ -258,7 +282,7 @@ func (b *batchSender) send(ctx context.Context, recs []cache.Record) error {
 		if err := b.mark(ctx, seqs); err != nil {
 			return err
 		}
-		b.st.Attempt, b.st.NotBefore = 0, time.Time{}
+		b.st.Attempt, b.st.NotBefore, b.st.ServerBackoff = 0, time.Time{}, false
 		b.res.Exported += len(seqs)
 		b.st.Exported += int64(len(seqs))
 		b.res.Rejected += er.RejectedSpans

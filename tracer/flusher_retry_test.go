@@ -248,3 +248,47 @@ func TestFlusherNotifyTriggersPastThreshold(t *testing.T) {
 		<-done
 	})
 }
+
+func TestFlusherNetworkBackoff(t *testing.T) {
+	tests := []struct {
+		name             string
+		fail             error
+		explicitSends    bool // Flush during the backoff sends
+		clearedByNetwork bool // NetworkBack ends the backoff
+	}{
+		{name: "network failure", fail: errors.New("fetch failed"), explicitSends: true, clearedByNetwork: true},
+		{name: "receiver 503", fail: httpErr{503, 0}},
+		{name: "receiver 429 Retry-After", fail: httpErr{429, time.Minute}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			ctx := t.Context()
+			mk := func() (*tracer.Flusher, *fakeExporter) {
+				store := cache.NewMemory()
+				putSpans(t, store, 1)
+				exp := &fakeExporter{fail: map[int]error{0: tt.fail}}
+				return tracer.NewFlusher(store, exp, tracer.WithClock(newClock().now, halfJitter)), exp
+			}
+
+			f, exp := mk()
+			_, _ = f.TryFlush(ctx)
+			if _, err := f.TryFlush(ctx); !errors.Is(err, tracer.ErrBackoff) || len(exp.calls) != 1 {
+				t.Fatalf("background flush during backoff = %v after %d requests", err, len(exp.calls))
+			}
+			_, err := f.Flush(ctx)
+			if sent := len(exp.calls) == 2; sent != tt.explicitSends || (sent && err != nil) {
+				t.Fatalf("explicit flush during backoff: sent %v (%v), want %v", sent, err, tt.explicitSends)
+			}
+
+			f, exp = mk()
+			_, _ = f.TryFlush(ctx)
+			if err := f.NetworkBack(ctx); err != nil {
+				t.Fatal(err)
+			}
+			_, _ = f.TryFlush(ctx)
+			if cleared := len(exp.calls) == 2; cleared != tt.clearedByNetwork {
+				t.Fatalf("after NetworkBack the background flush sent: %v, want %v", cleared, tt.clearedByNetwork)
+			}
+		})
+	}
+}

@@ -67,4 +67,11 @@ func retryDelay(err error, attempt int, initial, maximum time.Duration, jitter f
 	return d
 }
 
+// fromServer reports whether err is the receiver's own answer rather than
+// a network failure.
+func fromServer(err error) bool {
+	var re retryableError
+	return errors.As(err, &re)
+}
+
 func defaultJitter() float64 { return rand.Float64() }

@@ -27,44 +27,30 @@ type scopeSpans struct {
 
 // MarshalJSON encodes spans as one OTLP JSON ExportTraceServiceRequest,
 // grouped by resource (by Resource.ID) and instrumentation scope, keeping
-// the spans' order within each group.
+// the spans' order within each group. [MarshalProto] groups alike.
 func MarshalJSON(spans []span.Span) ([]byte, error) {
-	var req request
-	byRes := make(map[string]*resourceSpans)
-	byScope := make(map[[2]string]*scopeSpans)
-	for i := range spans {
-		s := &spans[i]
-		var rid string
-		var attrs []span.KeyValue
-		if s.Resource != nil {
-			rid, attrs = s.Resource.ID, s.Resource.Attributes
-		}
-		rs := byRes[rid]
-		if rs == nil {
-			if attrs == nil {
-				attrs = []span.KeyValue{}
-			}
-			rs = &resourceSpans{Resource: resourceJSON{Attributes: attrs}}
-			byRes[rid] = rs
-			req.ResourceSpans = append(req.ResourceSpans, rs)
-		}
-		key := [2]string{rid, s.Scope.Name + "\x00" + s.Scope.Version}
-		ss := byScope[key]
-		if ss == nil {
-			ss = &scopeSpans{Scope: s.Scope}
-			byScope[key] = ss
-			rs.ScopeSpans = append(rs.ScopeSpans, ss)
-		}
-		ss.Spans = append(ss.Spans, s)
+	b := groupSpans(spans)
+	req := request{ResourceSpans: make([]*resourceSpans, 0, len(b.resources))}
+	ptrs := make([]*span.Span, len(b.order))
+	for i, j := range b.order {
+		ptrs[i] = &spans[j]
 	}
-	if req.ResourceSpans == nil {
-		req.ResourceSpans = []*resourceSpans{}
+	for _, rg := range b.resources {
+		attrs := rg.attrs
+		if attrs == nil {
+			attrs = []span.KeyValue{}
+		}
+		rs := &resourceSpans{Resource: resourceJSON{Attributes: attrs}, ScopeSpans: make([]*scopeSpans, 0, rg.end-rg.first)}
+		for _, sg := range b.scopes[rg.first:rg.end] {
+			rs.ScopeSpans = append(rs.ScopeSpans, &scopeSpans{Scope: sg.scope, Spans: ptrs[sg.first:sg.end:sg.end]})
+		}
+		req.ResourceSpans = append(req.ResourceSpans, rs)
 	}
-	b, err := json.Marshal(&req)
+	out, err := json.Marshal(&req)
 	if err != nil {
 		return nil, fmt.Errorf("otlp: encode %d spans: %w", len(spans), err)
 	}
-	return b, nil
+	return out, nil
 }
 
 // UnmarshalJSON decodes an OTLP JSON ExportTraceServiceRequest into spans,
