@@ -6,6 +6,7 @@ import (
 	"cmp"
 	"context"
 	"encoding/json"
+	"fmt"
 	"log"
 	"syscall/js"
 	"time"
@@ -13,7 +14,9 @@ import (
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
 	"go.opentelemetry.io/otel"
 	"go.opentelemetry.io/otel/attribute"
+	"go.opentelemetry.io/otel/codes"
 	"go.opentelemetry.io/otel/propagation"
+	"go.opentelemetry.io/otel/trace"
 
 	"github.com/spanfall/spanfall/cache"
 	"github.com/spanfall/spanfall/cache/idb"
@@ -50,15 +53,21 @@ func startBrowser() cache.Store {
 		p.store = store
 	}
 
-	exportURL := cmp.Or(app.Getenv("SPANFALL_EXPORT_URL"), "/v1/traces")
+	cfg, err := parseBrowserConfig(app.Getenv)
+	if err != nil {
+		log.Print(err) // the server refuses to start with these; say so anyway
+	}
+	exportURL := cmp.Or(cfg.ExportURL, "/v1/traces")
 	if exportURL[0] == '/' {
 		u := app.Window().URL()
 		exportURL = u.Scheme + "://" + u.Host + exportURL
 	}
-	interval, _ := time.ParseDuration(app.Getenv("SPANFALL_FLUSH_INTERVAL"))
-	p.flusher = tracer.NewFlusher(p.store, otlp.NewExporter(exportURL),
+	exporter := otlp.NewExporter(exportURL)
+	p.flusher = tracer.NewFlusher(p.store, exporter,
 		tracer.WithLocker(browser.NewWebLocks("spanfall-flush")),
 		tracer.WithStateStore(browser.NewLocalState("spanfall.flush.v1")),
+		tracer.WithBatchSize(cfg.BatchSize),
+		tracer.WithBackoff(cmp.Or(cfg.Backoff, tracer.DefaultBackoffInitial), tracer.DefaultBackoffMax),
 	)
 
 	attrs := append([]attribute.KeyValue{
@@ -73,13 +82,20 @@ func startBrowser() cache.Store {
 	otel.SetTracerProvider(p.provider)
 	otel.SetTextMapPropagator(propagation.TraceContext{})
 
-	go p.flusher.Run(ctx, interval)
+	go p.flusher.Run(ctx, cfg.FlushInterval)
 	browser.OnOnline(func() { _ = p.flusher.NetworkBack(ctx) })
-	browser.OnHidden(func(string) {
+	keepalive := &browser.KeepaliveExporter{URL: exportURL, Encoder: exporter}
+	browser.OnHidden(func(reason string) {
 		hctx, cancel := context.WithTimeout(ctx, 5*time.Second)
 		defer cancel()
 		_ = p.provider.ForceFlush(hctx)
-		_, _ = p.flusher.TryFlush(hctx) // the outcome is recorded in Status
+		// Outcomes are recorded in the flusher's Status.
+		if reason == "pagehide" {
+			// The page is going: one keepalive request may outlive it.
+			_, _ = p.flusher.FlushVia(hctx, keepalive, 1)
+			return
+		}
+		_, _ = p.flusher.TryFlush(hctx)
 	})
 	go func() {
 		n, ok := browser.ReadNavigationTiming(ctx)
@@ -98,6 +114,7 @@ func (p *pipeline) exposeTestAPI() {
 	api.Set("flush", promiseFunc(p.flush))
 	api.Set("status", promiseFunc(p.status))
 	api.Set("spans", promiseFunc(p.spans))
+	api.Set("record", promiseFunc(p.record))
 	js.Global().Set("spanfall", api)
 }
 
@@ -110,7 +127,7 @@ type flushAnswer struct {
 
 // flush persists every ended span, then exports until nothing is pending or
 // a step fails; it resolves either way, with counts and the error.
-func (p *pipeline) flush(ctx context.Context) (any, error) {
+func (p *pipeline) flush(ctx context.Context, _ []js.Value) (any, error) {
 	var a flushAnswer
 	if err := p.provider.ForceFlush(ctx); err != nil {
 		a.Error = err.Error()
@@ -137,7 +154,7 @@ type statusAnswer struct {
 	LastError string            `json:"lastError,omitempty"`
 }
 
-func (p *pipeline) status(ctx context.Context) (any, error) {
+func (p *pipeline) status(ctx context.Context, _ []js.Value) (any, error) {
 	st, err := p.store.Stats(ctx)
 	if err != nil {
 		return nil, err
@@ -166,7 +183,7 @@ type spanAnswer struct {
 }
 
 // spans lists every stored span, after persisting the ended ones.
-func (p *pipeline) spans(ctx context.Context) (any, error) {
+func (p *pipeline) spans(ctx context.Context, _ []js.Value) (any, error) {
 	if err := p.provider.ForceFlush(ctx); err != nil {
 		return nil, err
 	}
@@ -187,17 +204,63 @@ func (p *pipeline) spans(ctx context.Context) (any, error) {
 	return out, nil
 }
 
+type recordAnswer struct {
+	SpanIDs  []string `json:"spanIds"`
+	TraceIDs []string `json:"traceIds"`
+}
+
+// record makes test spans: spanfall.record({count, errors, name}) records
+// count single-span traces named name (default "test.span"), the last
+// errors of them with error status, and resolves with their ids once they
+// are persisted.
+func (p *pipeline) record(ctx context.Context, args []js.Value) (any, error) {
+	count, errs, name := 1, 0, "test.span"
+	if len(args) > 0 && args[0].Type() == js.TypeObject {
+		o := args[0]
+		if v := o.Get("count"); v.Type() == js.TypeNumber {
+			count = v.Int()
+		}
+		if v := o.Get("errors"); v.Type() == js.TypeNumber {
+			errs = v.Int()
+		}
+		if v := o.Get("name"); v.Type() == js.TypeString {
+			name = v.String()
+		}
+	}
+	if count < 0 || errs < 0 || errs > count || count > 1_000_000 {
+		return nil, fmt.Errorf("record: want 0 <= errors <= count <= 1000000, got count %d errors %d", count, errs)
+	}
+	t := p.provider.Tracer("github.com/spanfall/spanfall/app/test")
+	a := recordAnswer{SpanIDs: make([]string, 0, count), TraceIDs: make([]string, 0, count)}
+	for i := range count {
+		_, s := t.Start(ctx, name, trace.WithAttributes(
+			attribute.Int("test.index", i), attribute.String("test.kind", "record"),
+			attribute.Bool("test.error", i >= count-errs),
+		))
+		if i >= count-errs {
+			s.SetStatus(codes.Error, "test error")
+		}
+		s.End()
+		a.SpanIDs = append(a.SpanIDs, s.SpanContext().SpanID().String())
+		a.TraceIDs = append(a.TraceIDs, s.SpanContext().TraceID().String())
+	}
+	if err := p.provider.ForceFlush(ctx); err != nil {
+		return nil, err
+	}
+	return a, nil
+}
+
 // promiseFunc wraps f as a JS function returning a Promise. f runs on its
 // own goroutine (never inside the JS callback) with a 30 s deadline; its
 // result crosses to JS as JSON.
-func promiseFunc(f func(ctx context.Context) (any, error)) js.Func {
-	return js.FuncOf(func(js.Value, []js.Value) any {
+func promiseFunc(f func(ctx context.Context, args []js.Value) (any, error)) js.Func {
+	return js.FuncOf(func(_ js.Value, args []js.Value) any {
 		executor := js.FuncOf(func(_ js.Value, args []js.Value) any {
 			resolve, reject := args[0], args[1]
 			go func() {
 				ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 				defer cancel()
-				v, err := f(ctx)
+				v, err := f(ctx, args)
 				if err == nil {
 					var b []byte
 					if b, err = json.Marshal(v); err == nil {

@@ -53,6 +53,13 @@ func serve() {
 }
 
 func handler() *app.Handler {
+	env := map[string]string{}
+	for _, k := range browserEnv {
+		env[k] = os.Getenv(k)
+	}
+	if _, err := parseBrowserConfig(os.Getenv); err != nil {
+		log.Fatal(err) // a bad setting must not silently fall back to defaults
+	}
 	return &app.Handler{
 		Name:            "Spanfall",
 		ShortName:       "Spanfall",
@@ -69,9 +76,6 @@ func handler() *app.Handler {
 		},
 		Styles:  []string{"/web/spanfall.css"},
 		Version: version,
-		Env: map[string]string{
-			"SPANFALL_EXPORT_URL":     os.Getenv("SPANFALL_EXPORT_URL"),
-			"SPANFALL_FLUSH_INTERVAL": os.Getenv("SPANFALL_FLUSH_INTERVAL"),
-		},
+		Env:     env,
 	}
 }

@@ -264,20 +264,22 @@ func (b *batchSender) send(ctx context.Context, recs []cache.Record) error {
 	if b.budget < 0 {
 		return errBudget
 	}
-	if b.budget > 0 {
-		b.budget--
-		if b.budget == 0 {
-			b.budget = -1
-		}
-	}
 	spans := make([]span.Span, len(recs))
 	seqs := make([]uint64, len(recs))
 	for i, r := range recs {
 		spans[i], seqs[i] = r.Span, r.Seq
 	}
-	b.res.Requests++
-	b.st.Requests++
 	er, err := b.exp.Export(ctx, spans)
+	if !notSent(err) {
+		b.res.Requests++
+		b.st.Requests++
+		if b.budget > 0 {
+			b.budget--
+			if b.budget == 0 {
+				b.budget = -1 // spent
+			}
+		}
+	}
 	if err == nil {
 		if err := b.mark(ctx, seqs); err != nil {
 			return err

@@ -292,3 +292,32 @@ func TestFlusherNetworkBackoff(t *testing.T) {
 		})
 	}
 }
+
+// budgetExporter refuses, unsent, bodies of more than max spans.
+type budgetExporter struct {
+	max  int
+	sent [][]span.Span
+}
+
+func (e *budgetExporter) Export(_ context.Context, spans []span.Span) (tracer.ExportResult, error) {
+	if len(spans) > e.max {
+		return tracer.ExportResult{}, &tracer.BodyTooLargeError{Size: len(spans), Limit: e.max}
+	}
+	e.sent = append(e.sent, spans)
+	return tracer.ExportResult{}, nil
+}
+
+func TestFlusherFlushViaSplitsToFitTheBudget(t *testing.T) {
+	store := cache.NewMemory()
+	putSpans(t, store, 100)
+	exp := &budgetExporter{max: 30}
+	f := tracer.NewFlusher(store, &fakeExporter{}, tracer.WithBatchSize(100))
+	res, err := f.FlushVia(t.Context(), exp, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// 100 → 50 → 25 fits: one request, the rest stays pending for later.
+	if len(exp.sent) != 1 || len(exp.sent[0]) != 25 || res.Exported != 25 || res.Requests != 1 || res.Pending != 75 {
+		t.Fatalf("FlushVia = %+v with %d requests; want one request of 25 spans", res, len(exp.sent))
+	}
+}

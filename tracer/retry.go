@@ -3,6 +3,7 @@ package tracer
 import (
 	"context"
 	"errors"
+	"fmt"
 	"math/rand/v2"
 	"time"
 )
@@ -25,6 +26,26 @@ type (
 	throttleError  interface{ RetryDelay() time.Duration }
 	tooLargeError  interface{ TooLarge() bool }
 )
+
+// BodyTooLargeError is returned by a sender that refuses, without sending,
+// a body over its budget (fetch keepalive allows about 64 KB). The flusher
+// splits the batch and does not count a request.
+type BodyTooLargeError struct {
+	Size, Limit int
+}
+
+func (e *BodyTooLargeError) Error() string {
+	return fmt.Sprintf("tracer: request body of %d bytes is over the sender's %d-byte budget", e.Size, e.Limit)
+}
+
+// TooLarge reports true: the batch must be split.
+func (e *BodyTooLargeError) TooLarge() bool { return true }
+
+// notSent reports whether err says the request never left.
+func notSent(err error) bool {
+	var bt *BodyTooLargeError
+	return errors.As(err, &bt)
+}
 
 // failure classifies an export error.
 type failure int

@@ -88,6 +88,10 @@ func (p *Page) Render() app.UI {
 			app.Button().Attr("data-testid", "refresh").Text("Refresh").OnClick(p.onRefresh),
 			app.Span().Class("sf-status").Attr("data-testid", "store-status").Text(p.statusText()),
 		),
+		app.If(p.store != nil && p.store.Kind() == "memory", func() app.UI {
+			return app.P().Class("sf-warning").Attr("role", "status").Attr("data-testid", "store-warning").
+				Text("IndexedDB is unavailable (private mode, disabled storage or an old browser): spans are kept in memory only and are lost when this tab closes.")
+		}),
 		app.If(p.err != "", func() app.UI {
 			return app.P().Class("sf-error").Attr("role", "alert").Text(p.err)
 		}),

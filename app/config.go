@@ -1,0 +1,76 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"strconv"
+	"time"
+)
+
+// browserEnv lists the server environment variables passed through to the
+// wasm (go-app's Handler.Env, read there with app.Getenv).
+var browserEnv = []string{
+	"SPANFALL_EXPORT_URL",
+	"SPANFALL_FLUSH_INTERVAL",
+	"SPANFALL_BATCH_SIZE",
+	"SPANFALL_BACKOFF",
+	"SPANFALL_MAX_SPANS",
+	"SPANFALL_MAX_BYTES",
+	"SPANFALL_MAX_AGE",
+}
+
+// browserConfig is the pipeline configuration of the wasm. Zero values
+// mean the library defaults.
+type browserConfig struct {
+	ExportURL     string        // SPANFALL_EXPORT_URL, default same-origin /v1/traces
+	FlushInterval time.Duration // SPANFALL_FLUSH_INTERVAL (Go duration)
+	BatchSize     int           // SPANFALL_BATCH_SIZE (spans per request)
+	Backoff       time.Duration // SPANFALL_BACKOFF (first retry delay)
+	MaxSpans      int           // SPANFALL_MAX_SPANS (store cap; -1 unlimited)
+	MaxBytes      int64         // SPANFALL_MAX_BYTES (store cap; -1 unlimited)
+	MaxAge        time.Duration // SPANFALL_MAX_AGE (store cap)
+}
+
+// parseBrowserConfig reads the configuration through getenv. Every bad
+// value is reported (and left at its default); the rest still applies.
+func parseBrowserConfig(getenv func(string) string) (browserConfig, error) {
+	var c browserConfig
+	var errs []error
+	dur := func(k string, dst *time.Duration) {
+		if v := getenv(k); v != "" {
+			d, err := time.ParseDuration(v)
+			if err != nil || d <= 0 {
+				errs = append(errs, fmt.Errorf("%s=%q: want a positive Go duration such as 10s", k, v))
+				return
+			}
+			*dst = d
+		}
+	}
+	num := func(k string, dst *int64) {
+		if v := getenv(k); v != "" {
+			n, err := strconv.ParseInt(v, 10, 64)
+			if err != nil || n == 0 || n < -1 {
+				errs = append(errs, fmt.Errorf("%s=%q: want a positive integer, or -1 for unlimited", k, v))
+				return
+			}
+			*dst = n
+		}
+	}
+	c.ExportURL = getenv("SPANFALL_EXPORT_URL")
+	dur("SPANFALL_FLUSH_INTERVAL", &c.FlushInterval)
+	dur("SPANFALL_BACKOFF", &c.Backoff)
+	dur("SPANFALL_MAX_AGE", &c.MaxAge)
+	var batch, spans int64
+	num("SPANFALL_BATCH_SIZE", &batch)
+	num("SPANFALL_MAX_SPANS", &spans)
+	num("SPANFALL_MAX_BYTES", &c.MaxBytes)
+	if batch < 0 {
+		errs = append(errs, fmt.Errorf("SPANFALL_BATCH_SIZE=%d: want a positive integer", batch))
+		batch = 0
+	}
+	c.BatchSize, c.MaxSpans = int(batch), int(spans)
+	if err := errors.Join(errs...); err != nil {
+		return c, fmt.Errorf("spanfall: configuration: %w", err)
+	}
+	return c, nil
+}
