@@ -10,14 +10,17 @@ BUILD   := .build
 SERVER  := $(BUILD)/spanfall
 WASM    := web/app.wasm
 WBT     := $(BUILD)/bin/wasmbrowsertest
+WASI    := $(BUILD)/wasiexample.wasm
 VERSION ?= $(shell git describe --always --dirty 2>/dev/null || echo dev)
 LDFLAGS := -s -w -X main.version=$(VERSION)
 GOSRC   := $(shell find app cache tracer viewer -name '*.go' 2>/dev/null) go.mod go.sum
+# Packages that must build for GOOS=wasip1 with no browser code linked in.
+WASIP1_PKGS := ./tracer/... ./cache ./cache/filestore
 
 # Browser-backed packages run in real Chromium through wasmbrowsertest.
 BROWSER_PKGS := ./cache/idb/... ./tracer/browser/...
 
-.PHONY: all build run test test-host test-browser test-e2e deps-chromium clean sizes
+.PHONY: all build run test test-host test-browser test-e2e check-wasip1 deps-chromium clean sizes
 
 all: build
 
@@ -35,16 +38,26 @@ run: build
 
 test: test-host test-browser test-e2e
 
-test-host:
+test-host: check-wasip1
 	$(GO) vet ./...
 	GOOS=js GOARCH=wasm $(GO) vet ./...
 	$(GO) test -race -count=1 ./...
 
+# The tracer core builds for WASI without syscall/js or go-indexeddb.
+check-wasip1:
+	GOOS=wasip1 GOARCH=wasm $(GO) vet $(WASIP1_PKGS)
+	@if GOOS=wasip1 GOARCH=wasm $(GO) list -deps ./tracer/wasiexample | grep -E '^(syscall/js|github.com/hack-pad/)'; then \
+		echo "browser code is linked into the wasip1 module"; exit 1; fi
+
 test-browser: deps-chromium $(WBT)
 	GOOS=js GOARCH=wasm $(GO) test -count=1 -exec="$(CURDIR)/$(WBT)" $(BROWSER_PKGS)
 
-test-e2e: deps-chromium build
+test-e2e: deps-chromium build $(WASI)
 	cd e2e && ./run.sh
+
+$(WASI): $(GOSRC)
+	@mkdir -p $(BUILD)
+	GOOS=wasip1 GOARCH=wasm $(GO) build -trimpath -ldflags="-s -w" -o $@ ./tracer/wasiexample
 
 $(WBT):
 	GOBIN=$(CURDIR)/$(BUILD)/bin $(GO) install github.com/agnivade/wasmbrowsertest@v0.11.0

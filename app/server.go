@@ -25,6 +25,9 @@ import (
 func startBrowser() cache.Store { return nil }
 
 func serve() {
+	if len(os.Args) > 1 && os.Args[1] == "ship" {
+		os.Exit(ship(os.Args[2:], os.Stdout, os.Stderr))
+	}
 	addr := net.JoinHostPort(cmp.Or(os.Getenv("HOST"), "127.0.0.1"), cmp.Or(os.Getenv("PORT"), "8000"))
 	dataDir := cmp.Or(os.Getenv("SPANFALL_DATA"), "data")
 	srv, err := server.New(server.Config{
