@@ -84,7 +84,8 @@ func startBrowser() cache.Store {
 
 	go p.flusher.Run(ctx, cfg.FlushInterval)
 	browser.OnOnline(func() { _ = p.flusher.NetworkBack(ctx) })
-	keepalive := &browser.KeepaliveExporter{URL: exportURL, Encoder: exporter}
+	// Unload is no time to await CompressionStream: keepalive bodies go plain.
+	keepalive := &browser.KeepaliveExporter{URL: exportURL, Encoder: otlp.NewExporter(exportURL, otlp.WithCompression(otlp.CompressionNone))}
 	browser.OnHidden(func(reason string) {
 		hctx, cancel := context.WithTimeout(ctx, 5*time.Second)
 		defer cancel()

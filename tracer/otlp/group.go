@@ -8,7 +8,6 @@ import "github.com/spanfall/spanfall/tracer/span"
 // appearance and spans keep their input order within a group. MarshalJSON
 // and MarshalProto both walk a batch, so the two encodings group alike.
 type batch struct {
-	spans     []span.Span
 	resources []resourceGroup
 	// scopes holds every resource's scope groups, resource after resource;
 	// resourceGroup.first/end index it.
@@ -103,7 +102,7 @@ func (g *grouper) find(s *span.Span) int {
 
 // groupSpans groups spans without copying them.
 func groupSpans(spans []span.Span) batch {
-	b := batch{spans: spans}
+	var b batch
 	n := len(spans)
 	if n == 0 {
 		return b

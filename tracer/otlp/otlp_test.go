@@ -31,8 +31,8 @@ func testSpans() []span.Span {
 				span.String("s", "x\"y"), span.Int("i", -9007199254740993), span.Float("f", 0.25), span.Bool("b", true),
 				{Key: "arr", Value: span.Value{Type: span.TypeArray, Array: []span.Value{{Type: span.TypeInt, Int: 1}, {Type: span.TypeInt, Int: 2}}}},
 			},
-			Events: []span.Event{{TimeUnixNano: 1_700_000_000_100_000_000, Name: "ev", Attributes: []span.KeyValue{span.String("k", "v")}}},
-			Status: span.Status{Code: span.StatusError, Message: "bad"},
+			Events:   []span.Event{{TimeUnixNano: 1_700_000_000_100_000_000, Name: "ev", Attributes: []span.KeyValue{span.String("k", "v")}}},
+			Status:   span.Status{Code: span.StatusError, Message: "bad"},
 			Resource: resA, Scope: span.Scope{Name: "s1", Version: "v1"},
 		},
 		{
@@ -178,7 +178,8 @@ func TestExporter(t *testing.T) {
 				_, _ = io.WriteString(w, tt.body)
 			}))
 			defer srv.Close()
-			exp := otlp.NewExporter(srv.URL+"/v1/traces", otlp.WithHeaders(map[string]string{"X-Key": "k"}))
+			exp := newTestExporter(srv.URL+"/v1/traces", otlp.WithHeaders(map[string]string{"X-Key": "k"}),
+				otlp.WithEncoding(otlp.EncodingJSON), otlp.WithCompression(otlp.CompressionNone))
 			res, err := exp.Export(t.Context(), testSpans())
 			if ctype != "application/json" {
 				t.Errorf("content type %q", ctype)
@@ -218,7 +219,7 @@ func TestExporterRetryAfterDate(t *testing.T) {
 		w.WriteHeader(503)
 	}))
 	defer srv.Close()
-	_, err := otlp.NewExporter(srv.URL).Export(t.Context(), testSpans())
+	_, err := newTestExporter(srv.URL).Export(t.Context(), testSpans())
 	var he *otlp.HTTPError
 	if !errors.As(err, &he) || he.RetryAfter < 80*time.Second || he.RetryAfter > 91*time.Second {
 		t.Fatalf("err = %v (%+v), want Retry-After ≈ 90s", err, he)
@@ -232,7 +233,7 @@ func TestExporterUnreachable(t *testing.T) {
 	}
 	addr := l.Addr().String()
 	l.Close()
-	_, err = otlp.NewExporter("http://"+addr+"/v1/traces").Export(t.Context(), testSpans())
+	_, err = newTestExporter("http://"+addr+"/v1/traces").Export(t.Context(), testSpans())
 	if err == nil || !otlp.IsRetryable(err) || !strings.Contains(err.Error(), "post 3 spans") {
 		t.Fatalf("err = %v, want a retryable transport error naming the step", err)
 	}

@@ -83,8 +83,9 @@ const (
 // and invalid UTF-8 in strings becomes U+FFFD as in JSON. Unlike
 // MarshalJSON it accepts NaN and infinite doubles.
 //
-// It sizes every message first and writes into one buffer of the exact
-// length.
+// It sizes every span first, then writes into one buffer of the exact
+// length, back-patching the lengths of the small messages inside a span
+// (attributes, events, links): a few allocations, none per span.
 func MarshalProto(spans []span.Span) ([]byte, error) {
 	b := groupSpans(spans)
 	total := 0
@@ -221,7 +222,9 @@ func sizeSpan(s *span.Span) (int, error) {
 	return n, nil
 }
 
-// appendSpan appends the Span message that sizeSpan sized.
+// appendSpan appends the Span message that sizeSpan sized and checked.
+// Its nested messages are back-patched (see beginMsg) rather than sized
+// again.
 func appendSpan(b []byte, s *span.Span) []byte {
 	b = appendIDField(b, tagSpanTraceID, s.TraceID)
 	b = appendIDField(b, tagSpanSpanID, s.SpanID)
@@ -235,26 +238,31 @@ func appendSpan(b []byte, s *span.Span) []byte {
 	b = appendUintField(b, tagSpanDroppedAttributes, uint64(s.DroppedAttributesCount))
 	for i := range s.Events {
 		e := &s.Events[i]
-		b = appendLen(b, tagSpanEvents, sizeEvent(e))
+		var start int
+		b, start = beginMsg(b, tagSpanEvents)
 		b = appendFixed64Field(b, tagEventTime, e.TimeUnixNano)
 		b = appendStrField(b, tagEventName, e.Name)
 		b = appendAttrs(b, tagEventAttributes, e.Attributes)
+		b = endMsg(b, start)
 	}
 	b = appendUintField(b, tagSpanDroppedEvents, uint64(s.DroppedEventsCount))
 	for i := range s.Links {
 		l := &s.Links[i]
-		n, _ := sizeLink(l) // checked by sizeSpan
-		b = appendLen(b, tagSpanLinks, n)
+		var start int
+		b, start = beginMsg(b, tagSpanLinks)
 		b = appendIDField(b, tagLinkTraceID, l.TraceID)
 		b = appendIDField(b, tagLinkSpanID, l.SpanID)
 		b = appendStrField(b, tagLinkTraceState, l.TraceState)
 		b = appendAttrs(b, tagLinkAttributes, l.Attributes)
+		b = endMsg(b, start)
 	}
 	b = appendUintField(b, tagSpanDroppedLinks, uint64(s.DroppedLinksCount))
-	if st := sizeStatus(s.Status); st > 0 {
-		b = appendLen(b, tagSpanStatus, st)
+	if s.Status.Code != 0 || s.Status.Message != "" {
+		var start int
+		b, start = beginMsg(b, tagSpanStatus)
 		b = appendStrField(b, tagStatusMessage, s.Status.Message)
 		b = appendUintField(b, tagStatusCode, uint64(int64(s.Status.Code)))
+		b = endMsg(b, start)
 	}
 	if s.Flags != 0 {
 		b = append(b, tagSpanFlags|0x80, tagSpanFlags>>7)
@@ -296,10 +304,13 @@ func sizeAttrs(kvs []span.KeyValue) int {
 func appendAttrs(b []byte, tag byte, kvs []span.KeyValue) []byte {
 	for i := range kvs {
 		kv := &kvs[i]
-		b = appendLen(b, tag, sizeKeyValue(kv))
+		var start, vstart int
+		b, start = beginMsg(b, tag)
 		b = appendStrField(b, tagKeyValueKey, kv.Key)
-		b = appendLen(b, tagKeyValueValue, sizeValue(&kv.Value))
+		b, vstart = beginMsg(b, tagKeyValueValue)
 		b = appendValue(b, &kv.Value)
+		b = endMsg(b, vstart)
+		b = endMsg(b, start)
 	}
 	return b
 }
@@ -339,7 +350,7 @@ func sizeArray(vals []span.Value) int {
 func appendValue(b []byte, v *span.Value) []byte {
 	switch v.Type {
 	case span.TypeString:
-		return appendStr(appendLen(b, tagAnyString, sizeStr(v.Str)), v.Str)
+		return appendStr(b, tagAnyString, v.Str)
 	case span.TypeBool:
 		if v.Bool {
 			return append(b, tagAnyBool, 1)
@@ -350,11 +361,15 @@ func appendValue(b []byte, v *span.Value) []byte {
 	case span.TypeDouble:
 		return appendFixed64(append(b, tagAnyDouble), math.Float64bits(v.Float))
 	case span.TypeArray:
-		b = appendLen(b, tagAnyArray, sizeArray(v.Array))
+		var start int
+		b, start = beginMsg(b, tagAnyArray)
 		for i := range v.Array {
-			b = appendLen(b, tagArrayValues, sizeValue(&v.Array[i]))
+			var vstart int
+			b, vstart = beginMsg(b, tagArrayValues)
 			b = appendValue(b, &v.Array[i])
+			b = endMsg(b, vstart)
 		}
+		b = endMsg(b, start)
 	}
 	return b
 }

@@ -3,6 +3,7 @@ package otlp
 import (
 	"encoding/binary"
 	"math/bits"
+	"slices"
 	"unicode/utf8"
 )
 
@@ -58,11 +59,13 @@ func sizeStr(s string) int {
 	return n
 }
 
-// appendStr appends s made valid as sizeStr describes.
-func appendStr(b []byte, s string) []byte {
+// appendStr appends s, length-prefixed after tag, made valid as sizeStr
+// describes.
+func appendStr(b []byte, tag byte, s string) []byte {
 	if utf8.ValidString(s) {
-		return append(b, s...)
+		return append(appendLen(b, tag, len(s)), s...)
 	}
+	b = appendLen(b, tag, sizeStr(s))
 	for i := 0; i < len(s); {
 		r, size := utf8.DecodeRuneInString(s[i:])
 		if r == utf8.RuneError && size == 1 {
@@ -89,7 +92,31 @@ func appendStrField(b []byte, tag byte, s string) []byte {
 	if s == "" {
 		return b
 	}
-	return appendStr(appendLen(b, tag, sizeStr(s)), s)
+	return appendStr(b, tag, s)
+}
+
+// beginMsg appends tag and a one-byte length placeholder for a nested
+// message whose size the caller did not keep; endMsg back-patches it.
+// It returns where the payload starts.
+func beginMsg(b []byte, tag byte) ([]byte, int) {
+	b = append(b, tag, 0)
+	return b, len(b)
+}
+
+// endMsg writes the length of the payload appended since beginMsg. A
+// payload of 128 bytes or more needs a longer varint: the payload moves up.
+// MarshalProto sizes its buffer exactly, so this never reallocates there.
+func endMsg(b []byte, start int) []byte {
+	n := len(b) - start
+	if n < 0x80 {
+		b[start-1] = byte(n)
+		return b
+	}
+	k := sizeVarint(uint64(n))
+	b = append(b, make([]byte, k-1)...)
+	copy(b[start+k-1:], b[start:start+n])
+	appendVarint(b[:start-1], uint64(n))
+	return b
 }
 
 // validHex reports whether id is n hex digits (either case).
@@ -98,7 +125,7 @@ func validHex(id string, n int) bool {
 		return false
 	}
 	for i := 0; i < len(id); i++ {
-		if unhex(id[i]) > 0xf {
+		if unhex[id[i]] > 0xf {
 			return false
 		}
 	}
@@ -107,24 +134,28 @@ func validHex(id string, n int) bool {
 
 // appendHex appends the bytes of id, which validHex accepted.
 func appendHex(b []byte, id string) []byte {
-	for i := 0; i+1 < len(id); i += 2 {
-		b = append(b, unhex(id[i])<<4|unhex(id[i+1]))
+	n := len(b)
+	b = slices.Grow(b, len(id)/2)[:n+len(id)/2]
+	dst := b[n:]
+	for i := range dst {
+		dst[i] = unhex[id[2*i]]<<4 | unhex[id[2*i+1]]
 	}
 	return b
 }
 
-// unhex returns the value of a hex digit, or 0xff.
-func unhex(c byte) byte {
-	switch {
-	case c >= '0' && c <= '9':
-		return c - '0'
-	case c >= 'a' && c <= 'f':
-		return c - 'a' + 10
-	case c >= 'A' && c <= 'F':
-		return c - 'A' + 10
+// unhex maps a hex digit to its value and any other byte to 0xff.
+var unhex = func() (t [256]byte) {
+	for i := range t {
+		t[i] = 0xff
 	}
-	return 0xff
-}
+	for i, c := range "0123456789abcdef" {
+		t[c] = byte(i)
+	}
+	for i, c := range "ABCDEF" {
+		t[c] = byte(i + 10)
+	}
+	return t
+}()
 
 // eachField calls fn for every field of the protobuf message msg, with the
 // varint or fixed value in v or the length-delimited payload in p. It
