@@ -42,20 +42,20 @@ type pipeline struct {
 func startBrowser() cache.Store {
 	ctx := context.Background()
 	p := &pipeline{}
+	cfg, err := parseBrowserConfig(app.Getenv)
+	if err != nil {
+		log.Print(err) // the server refuses to start with these; say so anyway
+	}
+	limits := cache.WithLimits(cache.Limits{MaxSpans: cfg.MaxSpans, MaxBytes: cfg.MaxBytes, MaxAge: cfg.MaxAge})
 	octx, cancel := context.WithTimeout(ctx, 5*time.Second)
-	store, err := idb.Open(octx, "spanfall")
+	store, err := idb.Open(octx, "spanfall", limits)
 	cancel()
 	if err != nil {
 		log.Printf("spanfall: IndexedDB unavailable, keeping spans in memory: %v", err)
 		p.storeErr = err
-		p.store = cache.NewMemory()
+		p.store = cache.NewMemory(limits)
 	} else {
 		p.store = store
-	}
-
-	cfg, err := parseBrowserConfig(app.Getenv)
-	if err != nil {
-		log.Print(err) // the server refuses to start with these; say so anyway
 	}
 	exportURL := cmp.Or(cfg.ExportURL, "/v1/traces")
 	if exportURL[0] == '/' {
@@ -141,6 +141,12 @@ func (p *pipeline) flush(ctx context.Context, _ []js.Value) (any, error) {
 	return a, nil
 }
 
+// evictedAnswer is cache.Evictions with its total.
+type evictedAnswer struct {
+	cache.Evictions
+	Total int `json:"total"`
+}
+
 type statusAnswer struct {
 	Online    bool              `json:"online"`
 	Store     string            `json:"store"`
@@ -150,6 +156,8 @@ type statusAnswer struct {
 	Exported  int               `json:"exported"`
 	Traces    int               `json:"traces"`
 	Dropped   uint64            `json:"dropped"`
+	Bytes     int64             `json:"bytes"`
+	Evicted   evictedAnswer     `json:"evicted"`
 	Flush     tracer.FlushState `json:"flush"`
 	LastFlush string            `json:"lastFlush,omitempty"`
 	LastError string            `json:"lastError,omitempty"`
@@ -163,7 +171,8 @@ func (p *pipeline) status(ctx context.Context, _ []js.Value) (any, error) {
 	fs := p.flusher.Status()
 	a := statusAnswer{
 		Online: browser.Online(), Store: p.store.Kind(),
-		Spans: st.Spans, Pending: st.Pending, Exported: st.Exported, Traces: st.Traces,
+		Spans: st.Spans, Pending: st.Pending, Exported: st.Exported, Traces: st.Traces, Bytes: st.Bytes,
+		Evicted: evictedAnswer{Evictions: st.Evicted, Total: st.Evicted.Total()},
 		Dropped: p.provider.Processor.Dropped(), Flush: fs, LastError: fs.LastError,
 	}
 	if p.storeErr != nil {

@@ -104,8 +104,8 @@ func (p *Page) statusText() string {
 	if p.store == nil || p.loading {
 		return "loading…"
 	}
-	return fmt.Sprintf("%s store · %d spans · %d pending · %d exported · %d traces",
-		p.store.Kind(), p.stats.Spans, p.stats.Pending, p.stats.Exported, p.stats.Traces)
+	return fmt.Sprintf("%s store · %d spans · %d pending · %d exported · %d evicted · %d traces",
+		p.store.Kind(), p.stats.Spans, p.stats.Pending, p.stats.Exported, p.stats.Evicted.Total(), p.stats.Traces)
 }
 
 func (p *Page) renderList() app.UI {
