@@ -187,7 +187,7 @@ func (p *Page) renderRow(r Row) app.UI {
 	}
 	return row.Body(
 		app.Div().Class("sf-name").Attr("role", "gridcell").Style("padding-left", fmt.Sprintf("%dpx", 6+14*r.Depth)).
-			Title(s.Name).Text(name),
+			Text(name),
 		app.Div().Class("sf-track").Attr("role", "gridcell").Body(
 			app.Div().Class("sf-span-bar").Style("left", pct(r.Offset)).Style("width", pct(max(r.Width, 0.002))),
 			app.Span().Class("sf-dur").Style("left", pct(min(r.Offset+r.Width, 0.9))).Text(FormatDuration(s.Duration())),
