@@ -265,8 +265,8 @@ func (p *pipeline) record(ctx context.Context, args []js.Value) (any, error) {
 // result crosses to JS as JSON.
 func promiseFunc(f func(ctx context.Context, args []js.Value) (any, error)) js.Func {
 	return js.FuncOf(func(_ js.Value, args []js.Value) any {
-		executor := js.FuncOf(func(_ js.Value, args []js.Value) any {
-			resolve, reject := args[0], args[1]
+		executor := js.FuncOf(func(_ js.Value, settle []js.Value) any {
+			resolve, reject := settle[0], settle[1]
 			go func() {
 				ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 				defer cancel()

@@ -14,6 +14,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { chromium } from 'playwright-core';
+import { startFaultProxy } from './faultproxy.mjs';
 
 export const E2E_DIR = path.dirname(fileURLToPath(import.meta.url));
 export const REPO_ROOT = path.resolve(E2E_DIR, '..');
@@ -233,6 +234,8 @@ export function collectorConfig({ port, outputFile, debug = false }) {
             cors: {
               allowed_origins: ['http://localhost:*', 'http://127.0.0.1:*'],
               allowed_headers: ['*'],
+              // Without it a browser cannot read Retry-After cross-origin.
+              exposed_headers: ['Retry-After'],
               max_age: 600,
             },
           },
@@ -441,12 +444,23 @@ export function launchBrowser(options = {}) {
  * Starts collector + server + browser. Call close() in after().
  * env.newPage() gives a page in a fresh browser context, with its console
  * output and errors recorded for env.diagnose().
+ *
+ * Options:
+ *   proxy: true starts a fault-injecting proxy (faultproxy.mjs) in front of
+ *     the collector and points the app's SPANFALL_EXPORT_URL at it (env.proxy).
+ *   serverEnv: extra server environment (e.g. {SPANFALL_BATCH_SIZE: '100'}).
+ *   flushInterval: SPANFALL_FLUSH_INTERVAL (default 1s).
  */
-export async function setup() {
+export async function setup({ proxy = false, serverEnv = {}, flushInterval = '1s' } = {}) {
   const env = { contexts: [] };
   try {
     env.collector = await startCollector();
-    env.server = await startServer({ collector: env.collector });
+    if (proxy) env.proxy = await startFaultProxy({ target: env.collector.url });
+    env.server = await startServer({
+      collector: env.collector,
+      flushInterval,
+      env: { ...(env.proxy ? { SPANFALL_EXPORT_URL: env.proxy.tracesURL } : {}), ...serverEnv },
+    });
     env.baseURL = env.server.baseURL;
     env.browser = await launchBrowser();
   } catch (err) {
@@ -455,15 +469,23 @@ export async function setup() {
   }
   env.spans = () => env.collector.spans();
 
-  env.newPage = async (contextOptions = {}) => {
-    const context = await env.browser.newContext(contextOptions);
-    env.contexts.push(context);
-    const page = await context.newPage();
+  /** Records a page's console, errors, failed requests and crashes in page.logs. */
+  env.instrumentPage = (page) => {
     page.logs = [];
     page.on('console', (m) => page.logs.push(`[console.${m.type()}] ${m.text()}`));
     page.on('pageerror', (e) => page.logs.push(`[pageerror] ${e.stack ?? e.message}`));
     page.on('requestfailed', (r) => page.logs.push(`[requestfailed] ${r.method()} ${r.url()}: ${r.failure()?.errorText}`));
     page.on('crash', () => page.logs.push('[crash] page crashed'));
+    return page;
+  };
+
+  /** Another page (tab) in an existing context, instrumented like newPage's. */
+  env.newPageIn = async (context) => env.instrumentPage(await context.newPage());
+
+  env.newPage = async (contextOptions = {}) => {
+    const context = await env.browser.newContext(contextOptions);
+    env.contexts.push(context);
+    const page = env.instrumentPage(await context.newPage());
     return { context, page };
   };
 
@@ -498,6 +520,9 @@ export async function setup() {
     } catch (err) {
       out.push(`(collector spans unreadable: ${err.message})`);
     }
+    if (env.proxy) {
+      out.push(`--- fault proxy: ${JSON.stringify(env.proxy.summary())} ---`, env.proxy.describe(80));
+    }
     out.push(`--- collector log (${env.collector?.logFile}) ---`, env.collector?.process.tail() ?? '');
     out.push(`--- server log (${env.server?.logFile}) ---`, env.server?.process.tail() ?? '');
     console.error(out.join('\n').replace(/\t/g, '  '));
@@ -511,6 +536,7 @@ async function teardown(env) {
   for (const c of env.contexts ?? []) await c.close().catch(() => {});
   if (env.browser) await env.browser.close().catch(() => {});
   if (env.server) await env.server.stop().catch(() => {});
+  if (env.proxy) await env.proxy.stop().catch(() => {});
   if (env.collector) await env.collector.stop().catch(() => {});
 }
 
@@ -626,4 +652,140 @@ export function assertChildOf(assert, child, parent) {
 export function assertRoot(assert, span) {
   assert.ok(!span.parentSpanId,
     `span ${span.name} (${span.spanId}) should be a root span, has parentSpanId ${JSON.stringify(span.parentSpanId)}`);
+}
+
+// ---------------------------------------------------------------------------
+// Helpers of the durable-pipeline tests
+
+/**
+ * Waits until the service worker is active and controls the page (reloading
+ * once if it did not claim it); returns the worker's script URL.
+ */
+export async function waitForServiceWorkerControl(page) {
+  const active = await page.evaluate(
+    (ms) =>
+      Promise.race([
+        navigator.serviceWorker.ready.then((reg) => !!reg.active),
+        new Promise((resolve) => setTimeout(() => resolve(false), ms)),
+      ]),
+    30_000,
+  );
+  if (!active) throw new Error('navigator.serviceWorker.ready did not resolve with an active worker within 30 s');
+  const claimed = await page
+    .waitForFunction(() => !!navigator.serviceWorker.controller, null, { timeout: 3_000 })
+    .then(() => true, () => false);
+  if (!claimed) {
+    await page.reload();
+    await waitForApp(page);
+    await page.waitForFunction(() => !!navigator.serviceWorker.controller, null, { timeout: 15_000 });
+  }
+  return page.evaluate(() => navigator.serviceWorker.controller.scriptURL);
+}
+
+/**
+ * spanfall.record(opts) → {spanIds, traceIds}; fails clearly when the app
+ * made another number of spans than opts.count.
+ */
+export async function appRecord(page, opts) {
+  const r = await page.evaluate((o) => window.spanfall.record(o), opts);
+  const want = opts?.count ?? 1;
+  if (r?.spanIds?.length !== want) {
+    throw Object.assign(new Error(
+      `spanfall.record(${JSON.stringify(opts)}) made ${r?.spanIds?.length} spans, not ${want}` +
+      (r?.spanIds?.length === 1 ? ': it ignored its argument (app/browser_js.go promiseFunc hands f the Promise executor\'s (resolve, reject) instead of the call\'s arguments)' : '')), { recordMismatch: true });
+  }
+  return r;
+}
+
+/** Span id → how many times it is in spans. */
+export function idCounts(spans) {
+  const m = new Map();
+  for (const s of spans) m.set(s.spanId, (m.get(s.spanId) ?? 0) + 1);
+  return m;
+}
+
+const listSome = (a, n = 20) => `${a.slice(0, n).join(' ')}${a.length > n ? ` … (+${a.length - n})` : ''}`;
+
+/**
+ * Polls the collector output until every id is there; returns the spans
+ * read last. what names the ids in the failure message.
+ */
+export async function waitForCollectorIds(env, ids, timeoutMs, what = 'span ids') {
+  let spans = [];
+  await waitFor(
+    async () => {
+      spans = await env.spans();
+      const at = new Set(spans.map((s) => s.spanId));
+      return ids.every((id) => at.has(id));
+    },
+    timeoutMs,
+    {
+      interval: 100,
+      message: () => {
+        const at = new Set(spans.map((s) => s.spanId));
+        const missing = ids.filter((id) => !at.has(id));
+        return `all ${ids.length} ${what} at the collector; missing ${missing.length}: ${listSome(missing)}`;
+      },
+    },
+  );
+  return spans;
+}
+
+/**
+ * Makes sure everything the app sent so far is in the collector's file:
+ * records one marker span, flushes (an explicit flush waits for any flush in
+ * flight, in any tab) and waits for the marker. The collector pipeline is
+ * synchronous and the file exporter appends in arrival order, so every
+ * earlier export is in the file too. Returns the collector spans.
+ */
+export async function settleCollector(env, page, timeoutMs = 30_000) {
+  const { spanIds: [marker] } = await appRecord(page, { count: 1, name: 'e2e.marker' });
+  const f = await appFlush(page);
+  if (f.error || f.pending !== 0) {
+    throw new Error(`settleCollector: the marker flush did not export everything: ${JSON.stringify(f)}`);
+  }
+  return waitForCollectorIds(env, [marker], timeoutMs, 'marker span');
+}
+
+/**
+ * Asserts that each of ids is at the collector exactly once (or at most
+ * maxDup extra copies in total when maxDup is given); returns
+ * {missing, duplicated, extra}.
+ */
+export function assertEachOnce(assert, spans, ids, what, { maxExtra = 0 } = {}) {
+  const counts = idCounts(spans);
+  const missing = ids.filter((id) => !counts.has(id));
+  const duplicated = ids.filter((id) => counts.get(id) > 1);
+  const extra = duplicated.reduce((a, id) => a + counts.get(id) - 1, 0);
+  assert.deepEqual(missing.slice(0, 20), [], `every one of the ${ids.length} ${what} is at the collector; ${missing.length} missing: ${listSome(missing)}`);
+  assert.ok(extra <= maxExtra,
+    `${what}: at most ${maxExtra} duplicate copies at the collector, got ${extra} extra copies of ${duplicated.length} ids: ` +
+    listSome(duplicated.map((id) => `${id}x${counts.get(id)}`)));
+  return { missing, duplicated, extra };
+}
+
+/**
+ * Prints a figure as a JSON line ("FIGURE {...}") and appends it to
+ * e2e/test-results/figures.jsonl.
+ */
+export async function figure(obj) {
+  const line = JSON.stringify({ at: new Date().toISOString(), ...obj });
+  console.log(`FIGURE ${line}`);
+  const file = path.join(E2E_DIR, 'test-results', 'figures.jsonl');
+  await fs.mkdir(path.dirname(file), { recursive: true });
+  await fs.appendFile(file, line + '\n');
+}
+
+/** Median of numbers. */
+export function median(xs) {
+  const a = [...xs].sort((x, y) => x - y);
+  const m = a.length >> 1;
+  return a.length % 2 ? a[m] : (a[m - 1] + a[m]) / 2;
+}
+
+/** status().evicted.total, or the sum of its reasons when total is absent. */
+export function evictedTotal(evicted) {
+  if (!evicted) return undefined;
+  if (typeof evicted.total === 'number') return evicted.total;
+  return (evicted.count ?? 0) + (evicted.bytes ?? 0) + (evicted.age ?? 0) + (evicted.quota ?? 0);
 }
