@@ -234,11 +234,13 @@ func (f *Flusher) flushHeld(ctx context.Context, explicit bool, exp Exporter, bu
 		res.NotBefore = st.NotBefore
 	}
 	st.LastFlush = f.now()
-	st.LastError = ""
-	if err != nil {
+	switch {
+	case err != nil:
 		st.LastError = err.Error()
-	} else if b.rejectErr != nil {
+	case b.rejectErr != nil:
 		st.LastError = b.rejectErr.Error()
+	case res.Exported > 0:
+		st.LastError = "" // cleared by a success, not by a flush with nothing to send
 	}
 	res.Pending = f.pending(ctx)
 	if serr := f.state.Save(ctx, st); serr != nil {
