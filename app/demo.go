@@ -22,14 +22,28 @@ const demoScope = "github.com/spanfall/spanfall/app/demo"
 type demo struct {
 	app.Compo
 
-	runs    int
-	last    string
-	result  string
-	running bool
+	runs      int
+	last      string
+	result    string
+	running   bool
+	updatable bool
 }
+
+// OnMount shows the update banner when a new version was already fetched.
+func (d *demo) OnMount(ctx app.Context) { d.updatable = ctx.AppUpdateAvailable() }
+
+// OnAppUpdate shows the update banner once go-app's service worker has
+// fetched a new version of the app in the background.
+func (d *demo) OnAppUpdate(ctx app.Context) { d.updatable = ctx.AppUpdateAvailable() }
 
 func (d *demo) Render() app.UI {
 	return app.Main().Class("sf-demo").Body(
+		app.If(d.updatable, func() app.UI {
+			return app.Div().Class("sf-update").Attr("role", "status").Attr("data-testid", "update-available").Body(
+				app.Text("Update available — "),
+				app.Button().Text("reload").OnClick(func(ctx app.Context, _ app.Event) { ctx.Reload() }),
+			)
+		}),
 		app.H1().Text("Spanfall"),
 		app.P().Text("Offline-first OpenTelemetry tracing for Go WebAssembly. "+
 			"Every click below becomes a trace, kept in IndexedDB until the collector has it."),
