@@ -1,0 +1,60 @@
+// The installable PWA: Chromium finds the app installable (manifest, local
+// icons, service worker), and the manifest names only local icons.
+
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { chromium } from 'playwright-core';
+import { startCollector, startServer, waitForApp, waitForServiceWorkerControl, CHROMIUM_ARGS } from '../harness.mjs';
+
+let collector;
+let server;
+let userDataDir;
+let context;
+before(async () => {
+  collector = await startCollector();
+  server = await startServer({ collector });
+  userDataDir = await fs.mkdtemp(path.join(os.tmpdir(), 'spanfall-pwa-'));
+  // Installability needs a persistent (non-incognito) profile.
+  context = await chromium.launchPersistentContext(userDataDir, {
+    executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+    headless: true,
+    args: CHROMIUM_ARGS,
+  });
+});
+after(async () => {
+  await context?.close();
+  await server?.stop();
+  await collector?.stop();
+  if (userDataDir) await fs.rm(userDataDir, { recursive: true, force: true });
+});
+
+test('Chromium reports the app installable, with local icons only', { timeout: 120_000 }, async () => {
+  const page = await context.newPage();
+  await page.goto(`${server.baseURL}/`);
+  await waitForApp(page);
+  await waitForServiceWorkerControl(page);
+
+  const manifestURL = await page.evaluate(() => document.querySelector('link[rel="manifest"]')?.href);
+  assert.ok(manifestURL, 'the page links a web app manifest');
+  const manifest = await (await fetch(manifestURL)).json();
+  for (const key of ['name', 'short_name', 'start_url', 'display', 'theme_color', 'background_color']) {
+    assert.ok(manifest[key], `manifest has ${key}`);
+  }
+  const icons = manifest.icons ?? [];
+  const sizes = icons.map((i) => i.sizes);
+  assert.ok(sizes.includes('192x192') && sizes.includes('512x512'), `icons 192 and 512: ${JSON.stringify(sizes)}`);
+  assert.ok(icons.some((i) => (i.purpose ?? '').includes('maskable')), 'a maskable icon');
+  for (const icon of icons) {
+    const url = new URL(icon.src, manifestURL);
+    assert.equal(url.origin, new URL(server.baseURL).origin, `icon ${icon.src} is served locally (a remote icon breaks offline caching)`);
+    const res = await fetch(url);
+    assert.equal(res.status, 200, `icon ${url} answers 200`);
+  }
+
+  const cdp = await context.newCDPSession(page);
+  const { installabilityErrors } = await cdp.send('Page.getInstallabilityErrors');
+  assert.deepEqual(installabilityErrors, [], `Page.getInstallabilityErrors: ${JSON.stringify(installabilityErrors)}`);
+});
