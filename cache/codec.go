@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"time"
 
 	"github.com/spanfall/spanfall/tracer/span"
 )
@@ -21,7 +22,8 @@ var ErrInvalidSpan = errors.New("cache: invalid span")
 // IndexedDB "spans" store. Span is the OTLP JSON of the span, so a plain JS
 // reader (a service worker flushing spans) sees the OTLP shape; the other
 // fields are what the store indexes and the span's Resource and Scope,
-// which OTLP JSON carries outside the span.
+// which OTLP JSON carries outside the span, and what the eviction policy
+// needs (Class, Stored, Size).
 type StoredRecord struct {
 	// Seq is the record's key. It is omitted when zero so that an
 	// auto-incrementing store assigns it.
@@ -34,6 +36,18 @@ type StoredRecord struct {
 	// Exported is 1 once the span is exported, else 0: IndexedDB cannot
 	// index booleans.
 	Exported int `json:"exported"`
+	// Class is the record's eviction [Class], indexed for the eviction
+	// walk; a store updates it when the span is exported or its trace
+	// becomes an error trace.
+	Class Class `json:"class"`
+	// Stored is when the span was stored, in Unix milliseconds by the
+	// store's clock; MaxAge is counted from it.
+	Stored int64 `json:"stored"`
+	// Size is the record's stored size, what MaxBytes caps: the length of
+	// its JSON without the seq and size fields (see [StoredRecord.EncodedSize]).
+	// It does not change when Exported or Class do, their values being one
+	// digit.
+	Size int64 `json:"size,omitempty"`
 	// Resource is the [ResourceID] of the span's resource, "" for none.
 	Resource string          `json:"resource"`
 	Scope    span.Scope      `json:"scope"`
@@ -52,6 +66,11 @@ type StoredResource struct {
 type Batch struct {
 	Records   []StoredRecord   `json:"records"`
 	Resources []StoredResource `json:"resources"`
+	// Traces are the traces of the records, with their span counts, in
+	// order of first appearance.
+	Traces []BatchTrace `json:"-"`
+	// Bytes is the sum of the records' Size.
+	Bytes int64 `json:"-"`
 }
 
 // ResourceID returns the id under which r is stored: r.ID, or when that is
@@ -75,20 +94,33 @@ func ResourceID(r *span.Resource) string {
 }
 
 // EncodeBatch checks spans and returns their stored form, every record
-// pending export and without a Seq. The error wraps [ErrInvalidSpan] when a
-// span cannot be stored.
-func EncodeBatch(spans []span.Span) (Batch, error) {
-	b := Batch{Records: make([]StoredRecord, 0, len(spans))}
+// pending export, without a Seq, stamped stored and sized. A record's Class
+// is ClassPendingError when its trace has an error span in the batch, else
+// ClassPending; a store raises it when it already knows the trace as an
+// error trace. The error wraps [ErrInvalidSpan] when a span cannot be
+// stored.
+func EncodeBatch(spans []span.Span, stored time.Time) (Batch, error) {
+	b := Batch{Records: make([]StoredRecord, 0, len(spans)), Traces: BatchTraces(spans)}
+	errorTrace := make(map[string]bool)
+	for _, t := range b.Traces {
+		errorTrace[t.TraceID] = t.Error
+	}
 	seen := make(map[string]bool)
 	for i := range spans {
 		s := &spans[i]
 		if err := checkSpan(s); err != nil {
 			return Batch{}, err
 		}
-		rec, err := EncodeRecord(Record{Span: *s})
+		rec, err := encodeRecord(Record{Span: *s})
 		if err != nil {
 			return Batch{}, err
 		}
+		rec.Class = ClassOf(false, errorTrace[s.TraceID])
+		rec.Stored = stored.UnixMilli()
+		if rec.Size, err = rec.EncodedSize(); err != nil {
+			return Batch{}, err
+		}
+		b.Bytes += rec.Size
 		b.Records = append(b.Records, rec)
 		if rec.Resource != "" && !seen[rec.Resource] {
 			seen[rec.Resource] = true
@@ -98,9 +130,36 @@ func EncodeBatch(spans []span.Span) (Batch, error) {
 	return b, nil
 }
 
-// EncodeRecord returns the stored form of r. The span's Resource is only
-// referred to by its [ResourceID]; store it with [EncodeResource].
+// EncodeRecord returns the stored form of r, sized, with a zero Stored and
+// the Class of its export state and its own status. The span's Resource is
+// only referred to by its [ResourceID]; store it with [EncodeResource].
 func EncodeRecord(r Record) (StoredRecord, error) {
+	rec, err := encodeRecord(r)
+	if err != nil {
+		return StoredRecord{}, err
+	}
+	rec.Size, err = rec.EncodedSize()
+	return rec, err
+}
+
+// EncodedSize returns the length of the JSON of s without its seq and size
+// fields, s.Span being compact JSON as json.Marshal and JSON.stringify
+// write it: the measure of [StoredRecord.Size].
+func (s StoredRecord) EncodedSize() (int64, error) {
+	body := len(s.Span)
+	if body == 0 {
+		body = len("null")
+	}
+	// The span is already JSON: marshal the rest around a placeholder.
+	s.Seq, s.Size, s.Span = 0, 0, nil
+	b, err := json.Marshal(s)
+	if err != nil {
+		return 0, fmt.Errorf("cache: size record of span %s: %w", s.SpanID, err)
+	}
+	return int64(len(b) - len("null") + body), nil
+}
+
+func encodeRecord(r Record) (StoredRecord, error) {
 	js, err := json.Marshal(&r.Span)
 	if err != nil {
 		return StoredRecord{}, fmt.Errorf("cache: encode span %q: %w", r.Span.Name, err)
@@ -115,6 +174,7 @@ func EncodeRecord(r Record) (StoredRecord, error) {
 		SpanID:   r.Span.SpanID,
 		Start:    float64(r.Span.StartTimeUnixNano),
 		Exported: exported,
+		Class:    ClassOf(r.Exported, r.Span.Status.Code == span.StatusError),
 		Resource: ResourceID(r.Span.Resource),
 		Scope:    r.Span.Scope,
 		Span:     js,

@@ -7,6 +7,7 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/spanfall/spanfall/cache"
 	"github.com/spanfall/spanfall/tracer/span"
@@ -36,7 +37,7 @@ func TestStoredRecordJSON(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := `{"traceId":"4bf92f3577b34da6a3ce929d0e0e4736","spanId":"00f067aa0ba902b7","start":1700000000123456800,"exported":0,` +
-		`"resource":"r1","scope":{"name":"spanfall","version":"1.0"},` +
+		`"class":2,"stored":0,"size":465,"resource":"r1","scope":{"name":"spanfall","version":"1.0"},` +
 		`"span":{"traceId":"4bf92f3577b34da6a3ce929d0e0e4736","spanId":"00f067aa0ba902b7","name":"GET /","kind":3,` +
 		`"startTimeUnixNano":"1700000000123456789","endTimeUnixNano":"1700000000223456789",` +
 		`"attributes":[{"key":"http.status_code","value":{"intValue":"200"}}],"status":{}}}`
@@ -52,7 +53,7 @@ func TestStoredRecordJSON(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, part := range []string{`{"seq":42,`, `"exported":1,`} {
+	for _, part := range []string{`{"seq":42,`, `"exported":1,"class":0,`} {
 		if !strings.Contains(string(b), part) {
 			t.Errorf("stored record JSON %s lacks %s", b, part)
 		}
@@ -125,9 +126,16 @@ func TestEncodeBatch(t *testing.T) {
 	b.SpanID = "00f067aa0ba902b8"
 	c.SpanID = "00f067aa0ba902b9"
 	c.Resource = &span.Resource{ID: "r2"}
-	batch, err := cache.EncodeBatch([]span.Span{a, b, c})
+	c.TraceID = "4bf92f3577b34da6a3ce929d0e0e4737"
+	c.Status.Code = span.StatusError
+	now := time.UnixMilli(1_800_000_000_123)
+	batch, err := cache.EncodeBatch([]span.Span{a, b, c}, now)
 	if err != nil {
 		t.Fatal(err)
+	}
+	wantTraces := []cache.BatchTrace{{TraceID: a.TraceID, Spans: 2}, {TraceID: c.TraceID, Spans: 1, Error: true}}
+	if !reflect.DeepEqual(batch.Traces, wantTraces) {
+		t.Errorf("Traces = %+v, want %+v", batch.Traces, wantTraces)
 	}
 	if len(batch.Records) != 3 {
 		t.Errorf("Records = %d, want 3", len(batch.Records))
@@ -139,10 +147,66 @@ func TestEncodeBatch(t *testing.T) {
 	if want := []string{"r1", "r2"}; !reflect.DeepEqual(ids, want) {
 		t.Errorf("Resources = %v, want each distinct one once: %v", ids, want)
 	}
-	for _, r := range batch.Records {
-		if r.Seq != 0 || r.Exported != 0 {
-			t.Errorf("record %s: Seq %d Exported %d, want 0 0", r.SpanID, r.Seq, r.Exported)
+	var bytes int64
+	for i, r := range batch.Records {
+		if r.Seq != 0 || r.Exported != 0 || r.Stored != now.UnixMilli() {
+			t.Errorf("record %s: Seq %d Exported %d Stored %d, want 0 0 %d", r.SpanID, r.Seq, r.Exported, r.Stored, now.UnixMilli())
 		}
+		wantClass := []cache.Class{cache.ClassPending, cache.ClassPending, cache.ClassPendingError}[i]
+		if r.Class != wantClass {
+			t.Errorf("record %s: Class %d, want %d", r.SpanID, r.Class, wantClass)
+		}
+		bytes += r.Size
+	}
+	if batch.Bytes != bytes {
+		t.Errorf("Bytes = %d, want the sum of the sizes %d", batch.Bytes, bytes)
+	}
+}
+
+// TestEncodedSize checks the size is the length of the record's JSON
+// without seq and size, whatever the values of the one-digit fields.
+func TestEncodedSize(t *testing.T) {
+	tests := []struct {
+		name string
+		rec  cache.Record
+	}{
+		{"pending", cache.Record{Span: codecSpan()}},
+		{"exported with a Seq", cache.Record{Seq: 123456, Span: codecSpan(), Exported: true}},
+		{"no resource, error", func() cache.Record {
+			s := codecSpan()
+			s.Resource = nil
+			s.Status = span.Status{Code: span.StatusError, Message: "boom \"quoted\""}
+			return cache.Record{Span: s}
+		}()},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			rec, err := cache.EncodeRecord(tt.rec)
+			if err != nil {
+				t.Fatal(err)
+			}
+			rec.Stored = 1_800_000_000_123
+			size, err := rec.EncodedSize()
+			if err != nil {
+				t.Fatal(err)
+			}
+			bare := rec
+			bare.Seq, bare.Size = 0, 0
+			b, err := json.Marshal(bare)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if size != int64(len(b)) {
+				t.Errorf("EncodedSize = %d, want len(%s) = %d", size, b, len(b))
+			}
+			for _, c := range []cache.Class{cache.ClassExported, cache.ClassPendingError} {
+				other := rec
+				other.Class, other.Exported = c, 1-other.Exported
+				if got, _ := other.EncodedSize(); got != size {
+					t.Errorf("EncodedSize with class %d = %d, want unchanged %d", c, got, size)
+				}
+			}
+		})
 	}
 }
 
@@ -167,7 +231,7 @@ func TestEncodeBatchInvalid(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			bad := codecSpan()
 			tt.change(&bad)
-			batch, err := cache.EncodeBatch([]span.Span{codecSpan(), bad})
+			batch, err := cache.EncodeBatch([]span.Span{codecSpan(), bad}, time.Now())
 			if !errors.Is(err, cache.ErrInvalidSpan) {
 				t.Errorf("EncodeBatch = %v, want ErrInvalidSpan", err)
 			}

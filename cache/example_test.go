@@ -57,3 +57,41 @@ func ExampleMemory() {
 	// Output:
 	// shop GET /cart: 2 spans, 1 errors, 1 pending, 1 exported
 }
+
+// A store capped at 3 spans evicts exported spans first, then the oldest
+// pending ones; the error trace stays.
+func ExampleWithLimits() {
+	ctx := context.Background()
+	store := cache.NewMemory(cache.WithLimits(cache.Limits{MaxSpans: 3}))
+	defer store.Close()
+
+	put := func(trace, spanID, name string, failed bool) {
+		s := span.Span{TraceID: trace, SpanID: spanID, Name: name, StartTimeUnixNano: 1, EndTimeUnixNano: 2}
+		if failed {
+			s.Status.Code = span.StatusError
+		}
+		if err := store.Put(ctx, []span.Span{s}); err != nil {
+			fmt.Println(err)
+		}
+	}
+	put("4bf92f3577b34da6a3ce929d0e0e4736", "00f067aa0ba902b7", "checkout failed", true)
+	put("4bf92f3577b34da6a3ce929d0e0e4737", "00f067aa0ba902b8", "load", false)
+	if recs, err := store.Pending(ctx, 2); err == nil {
+		_ = store.MarkExported(ctx, []uint64{recs[1].Seq}) // "load" was sent
+	}
+	put("4bf92f3577b34da6a3ce929d0e0e4738", "00f067aa0ba902b9", "click", false)
+	put("4bf92f3577b34da6a3ce929d0e0e4739", "00f067aa0ba902ba", "scroll", false)
+	put("4bf92f3577b34da6a3ce929d0e0e473a", "00f067aa0ba902bb", "resize", false)
+
+	recs, _ := store.Pending(ctx, 10)
+	for _, r := range recs {
+		fmt.Println(r.Span.Name)
+	}
+	st, _ := store.Stats(ctx)
+	fmt.Printf("evicted %d: %d exported, %d pending\n", st.Evicted.Total(), st.Evicted.Exported, st.Evicted.Pending)
+	// Output:
+	// checkout failed
+	// scroll
+	// resize
+	// evicted 2: 1 exported, 1 pending
+}

@@ -8,7 +8,7 @@ import (
 )
 
 func TestMemory(t *testing.T) {
-	cachetest.Run(t, func(t *testing.T) cache.Store { return cache.NewMemory() })
+	cachetest.Run(t, func(_ *testing.T, opts ...cache.Option) cache.Store { return cache.NewMemory(opts...) })
 }
 
 func TestMemoryKind(t *testing.T) {

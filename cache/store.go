@@ -21,12 +21,18 @@ type Record struct {
 	Exported bool
 }
 
-// Stats counts what a store holds.
+// Stats counts what a store holds and what it evicted.
 type Stats struct {
 	Spans    int `json:"spans"`
 	Pending  int `json:"pending"`
 	Exported int `json:"exported"`
 	Traces   int `json:"traces"`
+	// Bytes is the stored size of the spans, what [Limits].MaxBytes caps:
+	// the sum of their [StoredRecord.Size].
+	Bytes int64 `json:"bytes"`
+	// Evicted counts the spans evicted so far (for IndexedDB, over the
+	// life of the database).
+	Evicted Evictions `json:"evicted"`
 }
 
 // TraceSummary describes one stored trace for the trace list.
@@ -53,17 +59,33 @@ type Store interface {
 	// Put stores spans in one transaction: either all are stored, pending
 	// export, or none is and an error says why. Resources are stored once
 	// per distinct Resource.ID.
+	//
+	// Put keeps the store within its [Limits] in the same transaction.
+	// First it evicts, oldest Seq first, the spans stored longer than
+	// MaxAge ago. Then, with the batch added, while the store holds more
+	// than MaxSpans spans or MaxBytes bytes, it evicts spans in ascending
+	// [Class] and oldest Seq first within a class: exported spans before
+	// pending ones, and spans of error traces after all others of the same
+	// export state. A batch larger than the caps thus keeps its newest
+	// spans that fit. Every eviction is counted in [Stats].Evicted. A
+	// store at its caps never makes Put block or fail. When the browser
+	// refuses the write for lack of quota, the store evicts a quarter of
+	// its spans by the same order and retries, until the write fits; Put
+	// fails, with an error wrapping the browser's, only when nothing is
+	// left to evict or the browser refuses the eviction too.
 	Put(ctx context.Context, spans []span.Span) error
 	// Pending returns up to limit unexported records, oldest Seq first.
 	Pending(ctx context.Context, limit int) ([]Record, error)
 	// MarkExported marks the records with these Seqs as exported in one
-	// transaction. Unknown Seqs are ignored (they may have been evicted).
+	// transaction, which moves them to an exported [Class]. Unknown Seqs
+	// are ignored (they may have been evicted).
 	MarkExported(ctx context.Context, seqs []uint64) error
 	// Traces summarises every stored trace, newest start first.
 	Traces(ctx context.Context) ([]TraceSummary, error)
 	// Trace returns every stored record of one trace, by start time.
 	Trace(ctx context.Context, traceID string) ([]Record, error)
-	// Stats counts stored, pending and exported spans and traces.
+	// Stats counts stored, pending and exported spans and traces, the
+	// stored bytes and the evictions.
 	Stats(ctx context.Context) (Stats, error)
 	// Kind names the implementation ("memory", "indexeddb").
 	Kind() string

@@ -17,10 +17,14 @@ import (
 	"github.com/spanfall/spanfall/tracer/span"
 )
 
-// Run runs the conformance suite as subtests of t. newStore must return a
-// new, empty store on every call and may register cleanups on its t (they
-// run after the store is closed). Run closes every store it gets.
-func Run(t *testing.T, newStore func(t *testing.T) cache.Store) {
+// NewStore returns a new, empty store configured by opts. It may register
+// cleanups on t (they run after the store is closed).
+type NewStore func(t *testing.T, opts ...cache.Option) cache.Store
+
+// Run runs the conformance suite as subtests of t: the basic contract with
+// default options, then the eviction policy under "Eviction" with the caps
+// and clock of each case. Run closes every store it gets.
+func Run(t *testing.T, newStore NewStore) {
 	t.Helper()
 	tests := []struct {
 		name string
@@ -44,15 +48,22 @@ func Run(t *testing.T, newStore func(t *testing.T) cache.Store) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			s := newStore(t)
-			t.Cleanup(func() {
-				if err := s.Close(); err != nil && !errors.Is(err, cache.ErrClosed) {
-					t.Errorf("Close: %v", err)
-				}
-			})
-			tt.run(t, s)
+			tt.run(t, open(t, newStore))
 		})
 	}
+	t.Run("Eviction", func(t *testing.T) { runEviction(t, newStore) })
+}
+
+// open returns a store of newStore that is closed after the test.
+func open(t *testing.T, newStore NewStore, opts ...cache.Option) cache.Store {
+	t.Helper()
+	s := newStore(t, opts...)
+	t.Cleanup(func() {
+		if err := s.Close(); err != nil && !errors.Is(err, cache.ErrClosed) {
+			t.Errorf("Close: %v", err)
+		}
+	})
+	return s
 }
 
 func testKind(t *testing.T, s cache.Store) {
@@ -160,13 +171,13 @@ func testMarkExported(t *testing.T, s cache.Store) {
 		t.Errorf("Pending after MarkExported = %v, want [a c]", got)
 	}
 	want := cache.Stats{Spans: 4, Pending: 2, Exported: 2, Traces: 1}
-	if st := stats(t, s); st != want {
+	if st := counts(stats(t, s)); st != want {
 		t.Errorf("Stats = %+v, want %+v", st, want)
 	}
 	// Marking again, or nothing, changes nothing.
 	mark(t, s, recs[1].Seq)
 	mark(t, s)
-	if st := stats(t, s); st != want {
+	if st := counts(stats(t, s)); st != want {
 		t.Errorf("Stats after marking again = %+v, want %+v", st, want)
 	}
 	got, err := s.Trace(t.Context(), traceID(1))
@@ -309,9 +320,19 @@ func testStats(t *testing.T, s cache.Store) {
 	recs := pending(t, s, 1)
 	mark(t, s, recs[0].Seq)
 	want := cache.Stats{Spans: 4, Pending: 3, Exported: 1, Traces: 3}
-	if st := stats(t, s); st != want {
-		t.Errorf("Stats = %+v, want %+v", st, want)
+	st := stats(t, s)
+	if got := counts(st); got != want {
+		t.Errorf("Stats = %+v, want %+v", got, want)
 	}
+	if st.Bytes <= 0 {
+		t.Errorf("Stats.Bytes = %d for 4 spans, want > 0", st.Bytes)
+	}
+}
+
+// counts returns st without Bytes, which depends on the clock.
+func counts(st cache.Stats) cache.Stats {
+	st.Bytes = 0
+	return st
 }
 
 func testSeqIncreasing(t *testing.T, s cache.Store) {

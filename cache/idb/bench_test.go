@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"testing"
 
+	"github.com/spanfall/spanfall/cache"
 	"github.com/spanfall/spanfall/tracer/span"
 )
 
@@ -24,6 +25,47 @@ func batchOf(tr, n int) []span.Span {
 func BenchmarkPut100(b *testing.B) {
 	s, err := openBench(b)
 	if err != nil {
+		b.Fatal(err)
+	}
+	batch := batchOf(1, 100)
+	for b.Loop() {
+		if err := s.Put(b.Context(), batch); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkPut100AtCap puts into a full store: every Put evicts 100
+// spans, walking the class index.
+func BenchmarkPut100AtCap(b *testing.B) {
+	s, err := openBench(b, cache.WithLimits(cache.Limits{MaxSpans: 2000}))
+	if err != nil {
+		b.Fatal(err)
+	}
+	for tr := range 20 {
+		if err := s.Put(b.Context(), batchOf(tr+1, 100)); err != nil {
+			b.Fatal(err)
+		}
+	}
+	batch := batchOf(99, 100)
+	for b.Loop() {
+		if err := s.Put(b.Context(), batch); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkPut100ErrorTrace puts spans of a trace that has an error span:
+// each Put reads and updates its errorTraces entry and reclasses the new
+// records.
+func BenchmarkPut100ErrorTrace(b *testing.B) {
+	s, err := openBench(b)
+	if err != nil {
+		b.Fatal(err)
+	}
+	failed := batchOf(1, 1)
+	failed[0].Status.Code = span.StatusError
+	if err := s.Put(b.Context(), failed); err != nil {
 		b.Fatal(err)
 	}
 	batch := batchOf(1, 100)

@@ -10,6 +10,8 @@ import (
 
 	"github.com/hack-pad/go-indexeddb/idb"
 	"github.com/hack-pad/safejs"
+
+	"github.com/spanfall/spanfall/cache"
 )
 
 // ErrUnavailable is wrapped by the error of [Open] and [Delete] when the
@@ -19,24 +21,65 @@ import (
 var ErrUnavailable = errors.New("cache/idb: indexedDB is not available")
 
 // schemaVersion is the IndexedDB version of the schema that upgrade
-// creates.
-const schemaVersion = 1
+// creates. Version 2 added the "class" index and the "meta" and
+// "errorTraces" stores; see the package doc.
+const schemaVersion = 2
 
 // Names of the object stores and indexes.
 const (
-	spansStore     = "spans"
-	resourcesStore = "resources"
-	exportedIndex  = "exported"
-	traceIndex     = "traceId"
+	spansStore       = "spans"
+	resourcesStore   = "resources"
+	metaStore        = "meta"
+	errorTracesStore = "errorTraces"
+	exportedIndex    = "exported"
+	traceIndex       = "traceId"
+	classIndex       = "class"
 )
 
 // Open opens, creating or upgrading it when needed, the IndexedDB database
-// name and returns the store in it. When ctx is done first, Open returns
-// its error and closes the connection should it open later.
-func Open(ctx context.Context, name string) (*Store, error) {
+// name and returns the store in it. Options set the caps
+// ([cache.WithLimits], default [cache.DefaultLimits]) and the clock
+// ([cache.WithClock]). A database of schema version 1 is upgraded in place,
+// its records classed, sized and stamped as stored now. When ctx is done
+// first, Open returns its error and closes the connection should it open
+// later.
+func Open(ctx context.Context, name string, opts ...cache.Option) (*Store, error) {
 	f, err := factory()
 	if err != nil {
 		return nil, fmt.Errorf("cache/idb: open %q: %w", name, withDOMName(err))
+	}
+	return openIn(ctx, f, name, cache.NewConfig(opts...))
+}
+
+// openIn opens the store name in the IndexedDB factory f (the global one,
+// or a storage bucket's in tests).
+func openIn(ctx context.Context, f safejs.Value, name string, cfg cache.Config) (*Store, error) {
+	db, err := openDB(ctx, f, name)
+	if err != nil {
+		return nil, fmt.Errorf("cache/idb: open %q: %w", name, withDOMName(err))
+	}
+	s := &Store{db: db, name: name, cfg: cfg}
+	if err := s.ensureMeta(ctx); err != nil {
+		_ = db.Close() // the store is unusable; err says why
+		return nil, err
+	}
+	return s, nil
+}
+
+// openDB opens the database name in f at schemaVersion, upgrading it.
+func openDB(ctx context.Context, f safejs.Value, name string) (_ *idb.Database, err error) {
+	// go-indexeddb hands the upgrader the database but not the
+	// versionchange transaction, which creating an index on an existing
+	// store needs: a shim factory keeps the raw open request, whose
+	// "transaction" it is.
+	shim, err := newShimFactory(f)
+	if err != nil {
+		return nil, err
+	}
+	defer shim.release()
+	lib, err := idb.WrapFactory(safejs.Unsafe(shim.value))
+	if err != nil {
+		return nil, err
 	}
 	// The library panics when the upgrader fails, so the upgrader records
 	// its error and closes the connection instead, which aborts the
@@ -44,24 +87,23 @@ func Open(ctx context.Context, name string) (*Store, error) {
 	// The upgrade listener must outlive ctx: a database created without
 	// its schema would stay broken at this version.
 	var upgradeErr error
-	req, err := f.Open(context.WithoutCancel(ctx), name, schemaVersion, func(db *idb.Database, oldVersion, _ uint) error {
-		if err := upgrade(db, oldVersion); err != nil {
-			upgradeErr = err
-			_ = db.Close() // fails only if already closed; the open request fails either way
-		}
-		return nil
+	req, err := shim.open(func() (*idb.OpenDBRequest, error) {
+		return lib.Open(context.WithoutCancel(ctx), name, schemaVersion, func(db *idb.Database, oldVersion, _ uint) error {
+			if err := upgrade(db, shim.versionChange, oldVersion); err != nil {
+				upgradeErr = err
+				_ = db.Close() // fails only if already closed; the open request fails either way
+			}
+			return nil
+		})
 	})
 	if err != nil {
-		return nil, fmt.Errorf("cache/idb: open %q: %w", name, withDOMName(err))
+		return nil, err
 	}
 	db, err := awaitOpen(ctx, req)
-	if err != nil {
-		if upgradeErr != nil {
-			err = fmt.Errorf("upgrade to schema %d: %w", schemaVersion, upgradeErr)
-		}
-		return nil, fmt.Errorf("cache/idb: open %q: %w", name, withDOMName(err))
+	if err != nil && upgradeErr != nil {
+		err = fmt.Errorf("upgrade to schema %d: %w", schemaVersion, upgradeErr)
 	}
-	return &Store{db: db, name: name}, nil
+	return db, err
 }
 
 // awaitOpen waits for the open request until ctx is done; a connection that
@@ -91,25 +133,46 @@ func awaitOpen(ctx context.Context, req *idb.OpenDBRequest) (*idb.Database, erro
 	}
 }
 
-// upgrade creates the schema in db, which is at oldVersion.
-func upgrade(db *idb.Database, oldVersion uint) error {
-	if oldVersion >= 1 {
-		return nil
-	}
-	spans, err := db.CreateObjectStore(spansStore, idb.ObjectStoreOptions{
-		KeyPath:       js.ValueOf("seq"),
-		AutoIncrement: true,
-	})
-	if err != nil {
-		return fmt.Errorf("create %s store: %w", spansStore, err)
-	}
-	for _, name := range []string{exportedIndex, traceIndex} {
-		if _, err := spans.CreateIndex(name, js.ValueOf(name), idb.IndexOptions{}); err != nil {
-			return fmt.Errorf("create %s index: %w", name, err)
+// upgrade creates the schema in db, which is at oldVersion; versionChange
+// returns the upgrade's transaction. The records of a version 1 database
+// are migrated later, by ensureMeta, with requests the upgrade callback
+// could not wait for.
+func upgrade(db *idb.Database, versionChange func() (safejs.Value, error), oldVersion uint) error {
+	if oldVersion < 1 {
+		spans, err := db.CreateObjectStore(spansStore, idb.ObjectStoreOptions{
+			KeyPath:       js.ValueOf("seq"),
+			AutoIncrement: true,
+		})
+		if err != nil {
+			return fmt.Errorf("create %s store: %w", spansStore, err)
+		}
+		for _, name := range []string{exportedIndex, traceIndex} {
+			if _, err := spans.CreateIndex(name, js.ValueOf(name), idb.IndexOptions{}); err != nil {
+				return fmt.Errorf("create %s index: %w", name, err)
+			}
+		}
+		if _, err := db.CreateObjectStore(resourcesStore, idb.ObjectStoreOptions{KeyPath: js.ValueOf("id")}); err != nil {
+			return fmt.Errorf("create %s store: %w", resourcesStore, err)
 		}
 	}
-	if _, err := db.CreateObjectStore(resourcesStore, idb.ObjectStoreOptions{KeyPath: js.ValueOf("id")}); err != nil {
-		return fmt.Errorf("create %s store: %w", resourcesStore, err)
+	if oldVersion < 2 {
+		txn, err := versionChange()
+		if err != nil {
+			return fmt.Errorf("get the upgrade transaction: %w", err)
+		}
+		spans, err := txn.Call("objectStore", spansStore)
+		if err != nil {
+			return fmt.Errorf("open %s store: %w", spansStore, withDOMName(err))
+		}
+		if _, err := spans.Call("createIndex", classIndex, classIndex); err != nil {
+			return fmt.Errorf("create %s index: %w", classIndex, withDOMName(err))
+		}
+		if _, err := db.CreateObjectStore(metaStore, idb.ObjectStoreOptions{}); err != nil {
+			return fmt.Errorf("create %s store: %w", metaStore, err)
+		}
+		if _, err := db.CreateObjectStore(errorTracesStore, idb.ObjectStoreOptions{KeyPath: js.ValueOf("traceId")}); err != nil {
+			return fmt.Errorf("create %s store: %w", errorTracesStore, err)
+		}
 	}
 	return nil
 }
@@ -118,7 +181,11 @@ func upgrade(db *idb.Database, oldVersion uint) error {
 // closed first (the library closes a connection on "versionchange"). Tests
 // use it to drop their databases.
 func Delete(ctx context.Context, name string) error {
-	f, err := factory()
+	v, err := factory()
+	if err != nil {
+		return fmt.Errorf("cache/idb: delete %q: %w", name, withDOMName(err))
+	}
+	f, err := idb.WrapFactory(safejs.Unsafe(v))
 	if err != nil {
 		return fmt.Errorf("cache/idb: delete %q: %w", name, withDOMName(err))
 	}
@@ -134,13 +201,13 @@ func Delete(ctx context.Context, name string) error {
 
 // factory returns the global IndexedDB factory. Unlike idb.Global it does
 // not panic when there is none.
-func factory() (*idb.Factory, error) {
+func factory() (safejs.Value, error) {
 	v, err := safejs.Global().Get("indexedDB")
 	if err != nil {
-		return nil, err
+		return safejs.Value{}, err
 	}
 	if ok, err := v.Truthy(); err != nil || !ok {
-		return nil, ErrUnavailable
+		return safejs.Value{}, ErrUnavailable
 	}
-	return idb.WrapFactory(safejs.Unsafe(v))
+	return v, nil
 }

@@ -6,12 +6,15 @@ import (
 	"context"
 	"errors"
 	"runtime"
+	"slices"
 	"strings"
 	"syscall/js"
 	"testing"
+	"time"
 
 	goidb "github.com/hack-pad/go-indexeddb/idb"
 
+	"github.com/spanfall/spanfall/cache"
 	"github.com/spanfall/spanfall/cache/idb"
 	"github.com/spanfall/spanfall/tracer/span"
 )
@@ -20,13 +23,19 @@ import (
 // worker in plain JS would, and checks they hold OTLP-shaped JS objects.
 func TestStoredShape(t *testing.T) {
 	ctx := t.Context()
-	s, name := openFresh(t)
+	now := time.Date(2030, 1, 2, 3, 4, 5, 6_000_000, time.UTC)
+	s, name := openFresh(t, cache.WithClock(func() time.Time { return now }))
 	defer s.Close()
 	sp := testSpan(1)
 	sp.Attributes = []span.KeyValue{span.Int("n", 7)}
 	sp.Scope = span.Scope{Name: "spanfall/test", Version: "1"}
+	sp.Status = span.Status{Code: span.StatusError}
 	if err := s.Put(ctx, []span.Span{sp}); err != nil {
 		t.Fatalf("Put: %v", err)
+	}
+	batch, err := cache.EncodeBatch([]span.Span{sp}, now)
+	if err != nil {
+		t.Fatal(err)
 	}
 
 	req, err := goidb.Global().Open(ctx, name, 0, func(*goidb.Database, uint, uint) error { return nil })
@@ -38,7 +47,7 @@ func TestStoredShape(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer db.Close()
-	txn, err := db.Transaction(goidb.TransactionReadOnly, "spans", "resources")
+	txn, err := db.Transaction(goidb.TransactionReadOnly, "spans", "resources", "meta", "errorTraces")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -66,6 +75,35 @@ func TestStoredShape(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	read := func(store string, key any) js.Value {
+		t.Helper()
+		st, err := txn.ObjectStore(store)
+		if err != nil {
+			t.Fatal(err)
+		}
+		req, err := st.Get(js.ValueOf(key))
+		if err != nil {
+			t.Fatal(err)
+		}
+		v, err := req.Await(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if v.IsUndefined() {
+			t.Fatalf("%s has nothing under %v", store, key)
+		}
+		return v
+	}
+	totals := read("meta", "totals")
+	evicted := read("meta", "evicted")
+	errTrace := read("errorTraces", sp.TraceID)
+	indexes, err := spans.IndexNames()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Contains(indexes, "class") {
+		t.Errorf("spans indexes = %v, want a class index", indexes)
+	}
 
 	checks := []struct {
 		name string
@@ -74,6 +112,9 @@ func TestStoredShape(t *testing.T) {
 	}{
 		{"seq", rec.Get("seq"), 1},
 		{"exported", rec.Get("exported"), 0},
+		{"class", rec.Get("class"), int(cache.ClassPendingError)},
+		{"stored", rec.Get("stored"), now.UnixMilli()},
+		{"size", rec.Get("size"), batch.Records[0].Size},
 		{"traceId", rec.Get("traceId"), sp.TraceID},
 		{"resource", rec.Get("resource"), "r"},
 		{"scope.name", rec.Get("scope").Get("name"), "spanfall/test"},
@@ -82,6 +123,12 @@ func TestStoredShape(t *testing.T) {
 		{"span.attributes[0].value.intValue", rec.Get("span").Get("attributes").Index(0).Get("value").Get("intValue"), "7"},
 		{"resource id", res.Get("id"), "r"},
 		{"resource attributes[0].key", res.Get("attributes").Index(0).Get("key"), "service.name"},
+		{"meta totals.spans", totals.Get("spans"), 1},
+		{"meta totals.bytes", totals.Get("bytes"), batch.Bytes},
+		{"meta totals.oldest", totals.Get("oldest"), now.UnixMilli()},
+		{"meta evicted.count", evicted.Get("count"), 0},
+		{"errorTraces traceId", errTrace.Get("traceId"), sp.TraceID},
+		{"errorTraces spans", errTrace.Get("spans"), 1},
 	}
 	for _, c := range checks {
 		if !c.got.Equal(js.ValueOf(c.want)) {

@@ -7,8 +7,10 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"sync"
 	"sync/atomic"
 	"syscall/js"
+	"time"
 
 	"github.com/hack-pad/go-indexeddb/idb"
 	"github.com/hack-pad/safejs"
@@ -29,16 +31,54 @@ var _ cache.Store = (*Store)(nil)
 type Store struct {
 	db     *idb.Database
 	name   string
+	cfg    cache.Config
 	closed atomic.Bool
+	// putFault, set by tests, fails a Put transaction with its error just
+	// before it commits, as the browser does for lack of quota.
+	putFault func() error
+
+	// unsaved counts evictions for quota that committed without their
+	// count, which the next write records (see evictForQuota). futile is
+	// set when evicting for quota did not let a write through, and cleared
+	// when a write goes through.
+	mu      sync.Mutex
+	unsaved cache.Evictions
+	futile  bool
+	// errHint remembers which traces this store last saw as error traces,
+	// so that a write can add their new spans in the error class without
+	// waiting to read; the read that follows checks it.
+	errHint map[string]bool
 }
+
+// maxErrHints bounds Store.errHint; it starts over when full.
+const maxErrHints = 4096
+
+// quotaExceeded matches the error of a write refused for lack of quota.
+var quotaExceeded = idb.NewDOMException("QuotaExceededError")
 
 // Kind returns "indexeddb".
 func (s *Store) Kind() string { return "indexeddb" }
 
 // Put stores spans, pending export, in one readwrite transaction over the
-// spans and resources stores, and waits for it to commit. It stores nothing
-// when a span is invalid (the error then wraps [cache.ErrInvalidSpan]). A
-// resource replaces an earlier one with the same id.
+// spans, resources, meta and errorTraces stores, which also enforces the
+// caps as [cache.Store.Put] says, and waits for it to commit. It stores
+// nothing when a span is invalid (the error then wraps
+// [cache.ErrInvalidSpan]). A resource replaces an earlier one with the same
+// id.
+//
+// When the transaction fails with QuotaExceededError, Put evicts a quarter
+// of the stored spans by the policy, counted under Quota, in a transaction
+// of its own that only deletes (a browser over quota refuses any other
+// write: Chromium does), and tries again, until the write fits; the retry
+// counts the totals again and records the evictions. Put gives up, with an
+// error wrapping the QuotaExceededError, when no span is left to evict,
+// when the browser refuses the eviction too, or when the spans evicted for
+// this write add up to more than twice its size and it still does not
+// fit: the browser is then not giving their space back (Chromium, in tests
+// with a storage bucket's quota, gives back the space of deleted records
+// only when it compacts its files, later), and evicting everything would
+// lose the store for nothing. After that, later Puts refused for quota
+// fail without evicting, until one goes through.
 func (s *Store) Put(ctx context.Context, spans []span.Span) error {
 	op := fmt.Sprintf("put %d spans", len(spans))
 	if err := s.begin(ctx, op); err != nil {
@@ -47,32 +87,249 @@ func (s *Store) Put(ctx context.Context, spans []span.Span) error {
 	if len(spans) == 0 {
 		return nil
 	}
-	batch, err := cache.EncodeBatch(spans)
+	now := s.cfg.Clock()
+	batch, err := cache.EncodeBatch(spans, now)
 	if err != nil {
 		return fmt.Errorf("cache/idb: %s: %w", op, err)
 	}
-	text, err := json.Marshal(batch)
+	evicted, freed := 0, int64(0)
+	for round := 1; ; round++ {
+		err := s.put(ctx, &batch, now)
+		if err == nil {
+			s.setFutile(false)
+			return nil
+		}
+		if !errors.Is(withDOMName(err), quotaExceeded) {
+			return s.fail(op, "", err)
+		}
+		if round == 1 && s.isFutile() {
+			return s.fail(op, "", fmt.Errorf("storage quota exceeded, and evicting for an earlier write did not make room: not evicting again before a write goes through: %w", err))
+		}
+		if freed > 2*batch.Bytes {
+			s.setFutile(true)
+			return s.fail(op, "", fmt.Errorf("storage quota exceeded even after evicting %d spans of %d bytes, over twice the write, in %d rounds: %w", evicted, freed, round-1, err))
+		}
+		ev, n, everr := s.evictForQuota(ctx)
+		if everr != nil {
+			return s.fail(op, "", fmt.Errorf("storage quota exceeded, and evicting to make room failed (%d evicted in %d rounds): %w; evict: %w", evicted, round-1, err, everr))
+		}
+		if ev.Total() == 0 {
+			return s.fail(op, "", fmt.Errorf("storage quota exceeded with no span left to evict (%d evicted in %d rounds): %w", evicted, round-1, err))
+		}
+		s.keepUnsaved(ev)
+		evicted += ev.Total()
+		freed += n
+	}
+}
+
+// put makes one attempt at storing batch, stamped at now, and at
+// enforcing the caps, in one transaction. It records the unsaved
+// evictions, or gives them back when it fails.
+func (s *Store) put(ctx context.Context, batch *cache.Batch, now time.Time) (err error) {
+	unsaved := s.claimUnsaved()
+	defer func() {
+		if err != nil {
+			s.keepUnsaved(unsaved)
+		}
+	}()
+	txn, err := s.db.Transaction(idb.TransactionReadWrite, spansStore, resourcesStore, metaStore, errorTracesStore)
 	if err != nil {
-		return s.fail(op, "encode", err)
+		return fmt.Errorf("begin transaction: %w", err)
+	}
+	if err := s.write(ctx, txn, batch, now, unsaved); err != nil {
+		_ = txn.Abort() // roll back the requests made so far; err says why
+		return fmt.Errorf("write: %w", err)
+	}
+	if s.putFault != nil {
+		if err := s.putFault(); err != nil {
+			_ = txn.Abort() // as the browser aborts it
+			return fmt.Errorf("commit: %w", err)
+		}
+	}
+	if err := commit(ctx, txn); err != nil {
+		return fmt.Errorf("commit: %w", err)
+	}
+	return nil
+}
+
+func (s *Store) isFutile() bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.futile
+}
+
+func (s *Store) setFutile(futile bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.futile = futile
+}
+
+// claimUnsaved takes the unsaved evictions for a write to record.
+func (s *Store) claimUnsaved() cache.Evictions {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	e := s.unsaved
+	s.unsaved = cache.Evictions{}
+	return e
+}
+
+// keepUnsaved adds evictions not recorded yet.
+func (s *Store) keepUnsaved(e cache.Evictions) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.unsaved.Merge(e)
+}
+
+// write requests, in txn: the adds of the batch, the evictions for age,
+// the error-trace updates, the evictions for the caps and the new meta
+// records, which also record the evictions unsaved. It requests the reads
+// of the meta records and of the batch's error traces first, encodes the
+// batch while the browser serves them, and requests the adds before it
+// waits for the reads; the classes of the new records are fixed afterwards
+// in the rare case that needs it.
+func (s *Store) write(ctx context.Context, txn *idb.Transaction, batch *cache.Batch, now time.Time, unsaved cache.Evictions) error {
+	metaReqs, err := requestMeta(txn)
+	if err != nil {
+		return err
+	}
+	e, err := newEvictor(ctx, txn, nil)
+	if err != nil {
+		return err
+	}
+	ids := make([]string, len(batch.Traces))
+	for i, t := range batch.Traces {
+		ids[i] = t.TraceID
+	}
+	reqs, loading, err := e.requestLoad(ids)
+	if err != nil {
+		return err
+	}
+	// The batch goes in with the classes the hints give; they are checked
+	// once the error traces are read.
+	assumed := s.errorHints(batch)
+	for i := range batch.Records {
+		r := &batch.Records[i]
+		r.Class = cache.ClassOf(false, assumed[r.TraceID])
 	}
 	// One JSON.parse for the whole batch; the stores then keep plain JS
 	// objects in OTLP shape.
-	v, err := parseJSON(text)
+	text, err := json.Marshal(batch)
 	if err != nil {
-		return s.fail(op, "encode", err)
+		return fmt.Errorf("encode: %w", err)
 	}
-	txn, err := s.db.Transaction(idb.TransactionReadWrite, spansStore, resourcesStore)
+	parsed, err := parseJSON(text)
 	if err != nil {
-		return s.fail(op, "begin transaction", err)
+		return fmt.Errorf("encode: %w", err)
 	}
-	if err := putBatch(txn, safejs.Safe(v), len(batch.Records), len(batch.Resources)); err != nil {
-		_ = txn.Abort() // roll back the requests made so far; err says why
-		return s.fail(op, "write", err)
+	if err := putBatch(txn, safejs.Safe(parsed), len(batch.Records), len(batch.Resources)); err != nil {
+		return err
 	}
-	if err := commit(ctx, txn); err != nil {
-		return s.fail(op, "commit", err)
+	vals, err := awaitAll(ctx, append(reqs, metaReqs...))
+	if err != nil {
+		return fmt.Errorf("read meta and error traces: %w", err)
 	}
-	return nil
+	e.applyLoad(loading, vals[:len(loading)])
+	m, err := decodeMeta(vals[len(loading):])
+	if err != nil {
+		return err
+	}
+	for _, bt := range batch.Traces {
+		if errorTrace := bt.Error || e.trace(bt.TraceID).error; errorTrace != assumed[bt.TraceID] {
+			if err := e.reclassNewest(bt.TraceID, bt.Spans, errorTrace); err != nil {
+				return err
+			}
+		}
+	}
+	// After an eviction for quota, the totals are counted again, the
+	// batch with them, and the error traces rewritten.
+	rebuilt := !m.counted
+	if rebuilt {
+		if m.totals, err = rebuild(ctx, txn, now.UnixMilli()); err != nil {
+			return err
+		}
+		e.errTraces = make(map[string]*errTrace)
+	}
+
+	e.trim = cache.NewTrim(s.cfg.Limits, now, cache.Usage{Spans: m.Spans, Bytes: m.Bytes})
+	if !rebuilt {
+		e.trim.Add(len(batch.Records), batch.Bytes)
+	}
+	switch {
+	case m.Spans == 0:
+		m.Oldest = now.UnixMilli()
+	case e.trim.Expired(time.UnixMilli(m.Oldest)):
+		// The walk stops at the first young record, at the latest at the
+		// batch's.
+		if m.Oldest, err = e.expire(); err != nil {
+			return err
+		}
+	}
+
+	for _, bt := range batch.Traces {
+		if rebuilt {
+			break
+		}
+		t := e.trace(bt.TraceID)
+		switch {
+		case t.error:
+			t.delta += bt.Spans
+		case bt.Error:
+			n, err := e.reclass(bt.TraceID)
+			if err != nil {
+				return err
+			}
+			t.error, t.stored = true, n
+		default:
+			continue
+		}
+		t.dirty = true
+	}
+
+	if err := e.trimToCaps(); err != nil {
+		return err
+	}
+	if err := e.saveErrorTraces(); err != nil {
+		return err
+	}
+	u := e.trim.Usage()
+	m.Spans, m.Bytes = u.Spans, u.Bytes
+	if m.Spans == 0 {
+		m.Oldest = 0
+	}
+	m.evicted.Merge(e.trim.Evicted())
+	m.evicted.Merge(unsaved)
+	s.learnErrors(e)
+	return writeMeta(txn, m)
+}
+
+// errorHints returns which traces of batch to add as error traces: those
+// with an error span in it, and those the hints say are.
+func (s *Store) errorHints(batch *cache.Batch) map[string]bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	out := make(map[string]bool, len(batch.Traces))
+	for _, bt := range batch.Traces {
+		out[bt.TraceID] = bt.Error || s.errHint[bt.TraceID]
+	}
+	return out
+}
+
+// learnErrors updates the hints with the error traces e read or changed.
+func (s *Store) learnErrors(e *evictor) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.errHint == nil || len(s.errHint) > maxErrHints {
+		s.errHint = make(map[string]bool)
+	}
+	for id, t := range e.errTraces {
+		if t.loaded || t.error {
+			if t.error && t.stored+t.delta > 0 {
+				s.errHint[id] = true
+			} else {
+				delete(s.errHint, id)
+			}
+		}
+	}
 }
 
 // putBatch requests the adds and puts of a parsed cache.Batch in txn
@@ -148,8 +405,9 @@ func (s *Store) Pending(ctx context.Context, limit int) ([]cache.Record, error) 
 	return recs, nil
 }
 
-// MarkExported sets exported to 1 on the records with these Seqs in one
-// readwrite transaction, ignoring unknown Seqs.
+// MarkExported sets exported to 1 on the records with these Seqs, and
+// moves them to the exported class of their trace, in one readwrite
+// transaction, ignoring unknown Seqs.
 func (s *Store) MarkExported(ctx context.Context, seqs []uint64) error {
 	op := fmt.Sprintf("mark %d spans exported", len(seqs))
 	if err := s.begin(ctx, op); err != nil {
@@ -192,7 +450,11 @@ func markExported(ctx context.Context, txn *idb.Transaction, seqs []uint64) erro
 				continue
 			}
 		}
+		class := cache.Class(numberField(v, "class"))
 		if err := rec.Set("exported", 1); err != nil {
+			return fmt.Errorf("mark span %d: %w", seq, err)
+		}
+		if err := rec.Set("class", int(cache.ClassOf(true, class.ErrorTrace()))); err != nil {
 			return fmt.Errorf("mark span %d: %w", seq, err)
 		}
 		if _, err := spans.Put(v); err != nil {
@@ -263,14 +525,17 @@ func (s *Store) Trace(ctx context.Context, traceID string) ([]cache.Record, erro
 	return recs, nil
 }
 
-// Stats counts records, those at 0 in the "exported" index, and distinct
-// keys of the "traceId" index, in one readonly transaction.
+// Stats reads the totals and eviction counters of the meta store (or,
+// after an eviction for quota and before the next write, counts the totals
+// from the records), and counts the records at 0 in the "exported" index
+// and the distinct keys of the "traceId" index, in one readonly
+// transaction. Evicted includes the evictions for quota not recorded yet.
 func (s *Store) Stats(ctx context.Context) (cache.Stats, error) {
 	const op = "stats"
 	if err := s.begin(ctx, op); err != nil {
 		return cache.Stats{}, err
 	}
-	txn, err := s.db.Transaction(idb.TransactionReadOnly, spansStore)
+	txn, err := s.db.Transaction(idb.TransactionReadOnly, spansStore, metaStore)
 	if err != nil {
 		return cache.Stats{}, s.fail(op, "begin transaction", err)
 	}
@@ -278,21 +543,28 @@ func (s *Store) Stats(ctx context.Context) (cache.Stats, error) {
 	if err != nil {
 		return cache.Stats{}, s.fail(op, "", err)
 	}
+	s.mu.Lock()
+	st.Evicted.Merge(s.unsaved)
+	s.mu.Unlock()
 	return st, nil
 }
 
 func stats(ctx context.Context, txn *idb.Transaction) (cache.Stats, error) {
 	var st cache.Stats
-	spans, err := txn.ObjectStore(spansStore)
+	m, err := readMeta(ctx, txn)
 	if err != nil {
 		return st, err
 	}
-	all, err := spans.Count()
-	if err != nil {
-		return st, fmt.Errorf("count spans: %w", err)
+	if !m.counted {
+		// An eviction for quota left the totals to count again.
+		if m.totals, err = countTotals(ctx, txn); err != nil {
+			return st, err
+		}
 	}
-	if st.Spans, err = awaitCount(ctx, all); err != nil {
-		return st, fmt.Errorf("count spans: %w", err)
+	st.Spans, st.Bytes, st.Evicted = m.Spans, m.Bytes, m.evicted
+	spans, err := txn.ObjectStore(spansStore)
+	if err != nil {
+		return st, err
 	}
 	exported, err := spans.Index(exportedIndex)
 	if err != nil {

@@ -5,8 +5,10 @@ package idb
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"slices"
+	"sync"
 	"syscall/js"
 
 	"github.com/hack-pad/go-indexeddb/idb"
@@ -70,6 +72,81 @@ func collect(ctx context.Context, req *idb.CursorWithValueRequest, limit int) ([
 		err = ctx.Err() // Iter returns nil when ctx ends it
 	}
 	return out, err
+}
+
+// iterate calls fn with each value of a cursor until fn returns an error
+// or idb.ErrCursorStopIter, or ctx ends. fn runs inside the cursor's
+// success event, so it must not wait.
+func iterate(ctx context.Context, req *idb.CursorWithValueRequest, fn func(v js.Value) error) error {
+	err := req.Iter(ctx, func(c *idb.CursorWithValue) error {
+		v, err := c.Value()
+		if err != nil {
+			return err
+		}
+		return fn(v)
+	})
+	if err == nil {
+		err = ctx.Err() // Iter returns nil when ctx ends it
+	}
+	return err
+}
+
+// awaitAll waits for requests made together. Each is awaited on its own
+// goroutine: they all listen before Go yields to JS, so no event is
+// missed.
+func awaitAll(ctx context.Context, reqs []*idb.Request) ([]js.Value, error) {
+	vals := make([]js.Value, len(reqs))
+	errs := make([]error, len(reqs))
+	var wg sync.WaitGroup
+	for i, req := range reqs {
+		wg.Go(func() { vals[i], errs[i] = req.Await(ctx) })
+	}
+	wg.Wait()
+	if err := errors.Join(errs...); err != nil {
+		return nil, err
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, err // Await returns no error when ctx ends it
+	}
+	return vals, nil
+}
+
+// numberField returns the number v[name], 0 when it is not a number.
+func numberField(v js.Value, name string) float64 {
+	if v.Type() != js.TypeObject {
+		return 0
+	}
+	if f := v.Get(name); f.Type() == js.TypeNumber {
+		return f.Float()
+	}
+	return 0
+}
+
+// hasNumber reports whether v[name] is a number.
+func hasNumber(v js.Value, name string) bool {
+	return v.Type() == js.TypeObject && v.Get(name).Type() == js.TypeNumber
+}
+
+// objectField returns the object v[name], undefined when it is not one.
+func objectField(v js.Value, name string) js.Value {
+	if v.Type() != js.TypeObject {
+		return js.Undefined()
+	}
+	if f := v.Get(name); f.Type() == js.TypeObject {
+		return f
+	}
+	return js.Undefined()
+}
+
+// stringField returns the string v[name], "" when it is not a string.
+func stringField(v js.Value, name string) string {
+	if v.Type() != js.TypeObject {
+		return ""
+	}
+	if f := v.Get(name); f.Type() == js.TypeString {
+		return f.String()
+	}
+	return ""
 }
 
 // get returns the value stored under key, undefined when there is none.
