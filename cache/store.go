@@ -7,6 +7,11 @@ import (
 	"github.com/spanfall/spanfall/tracer/span"
 )
 
+// ErrQuotaExceeded is wrapped by the error of a Put the browser refused
+// for lack of storage quota even after the store evicted what it could: a
+// smaller write may still fit.
+var ErrQuotaExceeded = errors.New("cache: storage quota exceeded")
+
 // ErrClosed is returned by every method of a closed [Store].
 var ErrClosed = errors.New("cache: store is closed")
 

@@ -24,7 +24,9 @@ func (e httpErr) Retryable() bool           { return e.status == 429 || e.status
 func (e httpErr) RetryDelay() time.Duration { return e.after }
 func (e httpErr) TooLarge() bool            { return e.status == 413 }
 
-func http(code int) string { return map[int]string{400: "400", 413: "413", 429: "429", 503: "503"}[code] }
+func http(code int) string {
+	return map[int]string{400: "400", 413: "413", 429: "429", 503: "503"}[code]
+}
 
 // fakeClock is a settable clock.
 type fakeClock struct{ t time.Time }

@@ -3,6 +3,7 @@ package tracer_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"math"
 	"sync"
 	"testing"
@@ -280,5 +281,39 @@ func TestProviderMarksSpansStartedOffline(t *testing.T) {
 		if offline := ok && v.Bool; offline != (r.Span.Name == "offline") {
 			t.Errorf("span %s: offline attribute %v", r.Span.Name, offline)
 		}
+	}
+}
+
+// quotaStore refuses, for quota, any Put of more than max spans.
+type quotaStore struct {
+	cache.Store
+	max  int
+	gate chan struct{} // the first Put waits for it, so spans pile up
+	once sync.Once
+}
+
+func (q *quotaStore) Put(ctx context.Context, spans []span.Span) error {
+	q.once.Do(func() { <-q.gate })
+	if len(spans) > q.max {
+		return fmt.Errorf("cache/idb: put %d spans: %w: QuotaExceededError", len(spans), cache.ErrQuotaExceeded)
+	}
+	return q.Store.Put(ctx, spans)
+}
+
+func TestStoreProcessorSplitsWritesRefusedForQuota(t *testing.T) {
+	ctx := t.Context()
+	mem := cache.NewMemory()
+	gate := make(chan struct{})
+	tp := tracer.NewProvider(&quotaStore{Store: mem, max: 3, gate: gate})
+	for range 10 {
+		_, s := tp.Tracer("t").Start(ctx, "s")
+		s.End()
+	}
+	close(gate) // the writer now holds a batch of 1, then one of 9
+	if err := tp.ForceFlush(ctx); err != nil {
+		t.Fatalf("ForceFlush: %v", err)
+	}
+	if st, _ := mem.Stats(ctx); st.Spans != 10 {
+		t.Fatalf("stored %d spans, want all 10 through smaller writes", st.Spans)
 	}
 }

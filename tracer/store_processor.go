@@ -130,17 +130,19 @@ func (p *StoreProcessor) run() {
 			<-p.wake
 			continue
 		}
-		err := p.put(batch)
+		stored, err := p.put(batch)
 		p.mu.Lock()
-		if err == nil {
+		if stored > 0 {
 			// OnEnd may have trimmed the queue's front meanwhile: those
 			// spans were counted as dropped but are stored after all.
-			trimmed := int(min(p.head-headAt, uint64(n)))
+			trimmed := int(min(p.head-headAt, uint64(stored)))
 			p.dropped -= uint64(trimmed)
-			k := n - trimmed
+			k := stored - trimmed
 			p.queue = p.queue[k:]
 			p.head += uint64(k)
 			p.persisted += uint64(k)
+		}
+		if err == nil {
 			p.lastErr = nil
 		} else {
 			p.lastErr = fmt.Errorf("tracer: persist %d spans: %w", n, err)
@@ -154,8 +156,8 @@ func (p *StoreProcessor) run() {
 		close(p.changed)
 		p.changed = make(chan struct{})
 		p.mu.Unlock()
-		if err == nil && p.onPersist != nil {
-			p.onPersist(n)
+		if stored > 0 && p.onPersist != nil {
+			p.onPersist(stored)
 		}
 		if err != nil {
 			// New spans must not hurry the retry of a failing store.
@@ -167,13 +169,28 @@ func (p *StoreProcessor) run() {
 	}
 }
 
-// put writes batch in one transaction. Should the store refuse a span as
-// invalid, it writes the batch span by span instead and drops (and counts)
-// only the spans refused, so one bad span cannot block the queue.
-func (p *StoreProcessor) put(batch []span.Span) error {
+// put writes batch and returns how many spans from its front are stored
+// (or dropped as invalid) and the error that stopped it. Spans go in one
+// transaction; should the store refuse a span as invalid, it writes the
+// batch span by span instead and drops (and counts) only the spans refused,
+// so one bad span cannot block the queue; should the browser refuse the
+// write for quota even after the store evicted, it writes the halves, since
+// a smaller write may still fit.
+func (p *StoreProcessor) put(batch []span.Span) (int, error) {
 	err := p.store.Put(context.Background(), batch)
-	if !errors.Is(err, cache.ErrInvalidSpan) {
-		return err
+	switch {
+	case err == nil:
+		return len(batch), nil
+	case errors.Is(err, cache.ErrQuotaExceeded) && len(batch) > 1:
+		h := len(batch) / 2
+		n, err := p.put(batch[:h])
+		if err != nil {
+			return n, err
+		}
+		m, err := p.put(batch[h:])
+		return n + m, err
+	case !errors.Is(err, cache.ErrInvalidSpan):
+		return 0, err
 	}
 	for i := range batch {
 		err := p.store.Put(context.Background(), batch[i:i+1])
@@ -183,13 +200,10 @@ func (p *StoreProcessor) put(batch []span.Span) error {
 			p.dropped++
 			p.mu.Unlock()
 		case err != nil:
-			// Spans before i are stored; the caller retries all of the
-			// batch, which may store those twice: a bounded duplicate, no
-			// loss.
-			return err
+			return i, err
 		}
 	}
-	return nil
+	return len(batch), nil
 }
 
 // ForceFlush waits until every span ended before the call is in the store.

@@ -174,11 +174,11 @@ func TestQuotaGivesUp(t *testing.T) {
 			name:    "when nothing is left to evict",
 			stored:  3,
 			put:     20,
-			want:    "cache/idb: put 20 spans: storage quota exceeded with no span left to evict (3 evicted in 3 rounds): commit: QuotaExceededError",
+			want:    "cache/idb: put 20 spans: storage quota exceeded with no span left to evict (3 evicted in 3 rounds): cache: storage quota exceeded: commit: QuotaExceededError",
 			evicted: cache.Evictions{Quota: 3, Pending: 3, Errors: 3},
 		},
 		{
-			name:    "when it evicted twice the write in vain",
+			name:    "when it evicted four times the write in vain",
 			stored:  20,
 			put:     1,
 			want:    "cache/idb: put 1 spans: storage quota exceeded even after evicting 5 spans of ",
@@ -204,8 +204,8 @@ func TestQuotaGivesUp(t *testing.T) {
 				batch[i] = spanOf(99, 1000+i, false)
 			}
 			err := s.Put(ctx, batch)
-			if !errors.Is(err, quotaExceeded) {
-				t.Fatalf("Put = %v, want QuotaExceededError", err)
+			if !errors.Is(err, quotaExceeded) || !errors.Is(err, cache.ErrQuotaExceeded) {
+				t.Fatalf("Put = %v, want QuotaExceededError and cache.ErrQuotaExceeded", err)
 			}
 			if !strings.HasPrefix(err.Error(), tt.want) {
 				t.Errorf("Put error = %q, want prefix %q", err, tt.want)

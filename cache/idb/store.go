@@ -43,7 +43,7 @@ type Store struct {
 	// when a write goes through.
 	mu      sync.Mutex
 	unsaved cache.Evictions
-	futile  bool
+	futile  time.Time // until when evicting for quota is known not to help
 	// errHint remembers which traces this store last saw as error traces,
 	// so that a write can add their new spans in the error class without
 	// waiting to read; the read that follows checks it.
@@ -71,14 +71,15 @@ func (s *Store) Kind() string { return "indexeddb" }
 // of its own that only deletes (a browser over quota refuses any other
 // write: Chromium does), and tries again, until the write fits; the retry
 // counts the totals again and records the evictions. Put gives up, with an
-// error wrapping the QuotaExceededError, when no span is left to evict,
-// when the browser refuses the eviction too, or when the spans evicted for
-// this write add up to more than twice its size and it still does not
-// fit: the browser is then not giving their space back (Chromium, in tests
+// error wrapping cache.ErrQuotaExceeded and the QuotaExceededError, when
+// no span is left to evict, when the browser refuses the eviction too, or
+// when the spans evicted for this write add up to more than four times its
+// size (stored JSON; the browser's own overhead per record comes on top)
+// and it still does not fit: the browser is then not giving their space back (Chromium, in tests
 // with a storage bucket's quota, gives back the space of deleted records
 // only when it compacts its files, later), and evicting everything would
-// lose the store for nothing. After that, later Puts refused for quota
-// fail without evicting, until one goes through.
+// lose the store for nothing. After that, for 10 s, Puts refused for quota
+// fail without evicting, unless one goes through.
 func (s *Store) Put(ctx context.Context, spans []span.Span) error {
 	op := fmt.Sprintf("put %d spans", len(spans))
 	if err := s.begin(ctx, op); err != nil {
@@ -102,12 +103,13 @@ func (s *Store) Put(ctx context.Context, spans []span.Span) error {
 		if !errors.Is(withDOMName(err), quotaExceeded) {
 			return s.fail(op, "", err)
 		}
+		err = fmt.Errorf("%w: %w", cache.ErrQuotaExceeded, err)
 		if round == 1 && s.isFutile() {
 			return s.fail(op, "", fmt.Errorf("storage quota exceeded, and evicting for an earlier write did not make room: not evicting again before a write goes through: %w", err))
 		}
-		if freed > 2*batch.Bytes {
+		if freed > 4*batch.Bytes {
 			s.setFutile(true)
-			return s.fail(op, "", fmt.Errorf("storage quota exceeded even after evicting %d spans of %d bytes, over twice the write, in %d rounds: %w", evicted, freed, round-1, err))
+			return s.fail(op, "", fmt.Errorf("storage quota exceeded even after evicting %d spans of %d bytes, over four times the write, in %d rounds: %w", evicted, freed, round-1, err))
 		}
 		ev, n, everr := s.evictForQuota(ctx)
 		if everr != nil {
@@ -152,16 +154,25 @@ func (s *Store) put(ctx context.Context, batch *cache.Batch, now time.Time) (err
 	return nil
 }
 
+// futileFor is how long Puts refused for quota do not evict again after
+// evicting did not make room: long enough not to drain the store while the
+// browser holds on to the space, short enough to try again once it has
+// compacted its files.
+const futileFor = 10 * time.Second
+
 func (s *Store) isFutile() bool {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return s.futile
+	return s.cfg.Clock().Before(s.futile)
 }
 
 func (s *Store) setFutile(futile bool) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.futile = futile
+	s.futile = time.Time{}
+	if futile {
+		s.futile = s.cfg.Clock().Add(futileFor)
+	}
 }
 
 // claimUnsaved takes the unsaved evictions for a write to record.
