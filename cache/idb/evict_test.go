@@ -598,3 +598,45 @@ func TestStaleErrorHint(t *testing.T) {
 		t.Errorf("kept %v, want %v: t1/4 was kept as a span of an error trace", got, want)
 	}
 }
+
+// TestMarkExportedOverQuotaDeletesDelivered: over quota the browser refuses
+// the update marking spans exported; the delivered spans are deleted
+// instead (counted as evicted for quota), never left pending to be sent
+// again.
+func TestMarkExportedOverQuotaDeletesDelivered(t *testing.T) {
+	ctx := t.Context()
+	s, _ := openFresh(t)
+	defer s.Close()
+	batch := make([]span.Span, 6)
+	for i := range batch {
+		batch[i] = spanOf(1+i/3, i+1, false)
+	}
+	if err := s.Put(ctx, batch); err != nil {
+		t.Fatal(err)
+	}
+	recs, err := s.Pending(ctx, 4)
+	if err != nil {
+		t.Fatal(err)
+	}
+	seqs := make([]uint64, len(recs))
+	for i, r := range recs {
+		seqs[i] = r.Seq
+	}
+	idb.SetMarkFault(s, func() error { return quotaExceeded })
+	if err := s.MarkExported(ctx, seqs); err != nil {
+		t.Fatalf("MarkExported over quota = %v, want the delivered spans deleted instead", err)
+	}
+	idb.SetMarkFault(s, nil)
+	st := mustStats(t, s)
+	if st.Spans != 2 || st.Pending != 2 || st.Evicted.Quota != 4 || st.Evicted.Exported != 4 {
+		t.Fatalf("Stats = %+v, want 2 pending left and 4 exported spans evicted for quota", st)
+	}
+	left, _ := s.Pending(ctx, 10)
+	for _, r := range left {
+		for _, seq := range seqs {
+			if r.Seq == seq {
+				t.Fatalf("delivered span %d is still pending", seq)
+			}
+		}
+	}
+}

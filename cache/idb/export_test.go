@@ -20,3 +20,6 @@ func OpenIn(ctx context.Context, f js.Value, name string, opts ...cache.Option) 
 // SetPutFault makes every Put transaction of s fail with the error fault
 // returns, if not nil, just before it commits.
 func SetPutFault(s *Store, fault func() error) { s.putFault = fault }
+
+// SetMarkFault makes MarkExported transactions fail with fault's error.
+func SetMarkFault(s *Store, fault func() error) { s.markFault = fault }

@@ -36,6 +36,8 @@ type Store struct {
 	// putFault, set by tests, fails a Put transaction with its error just
 	// before it commits, as the browser does for lack of quota.
 	putFault func() error
+	// markFault, set by tests, does the same to a MarkExported transaction.
+	markFault func() error
 
 	// unsaved counts evictions for quota that committed without their
 	// count, which the next write records (see evictForQuota). futile is
@@ -435,10 +437,74 @@ func (s *Store) MarkExported(ctx context.Context, seqs []uint64) error {
 		_ = txn.Abort() // nothing of a failed mark is kept; err says why
 		return s.fail(op, "", err)
 	}
-	if err := commit(ctx, txn); err != nil {
-		return s.fail(op, "commit", err)
+	err = nil
+	if s.markFault != nil {
+		if err = s.markFault(); err != nil {
+			_ = txn.Abort() // as the browser aborts it
+		}
+	}
+	if err == nil {
+		err = commit(ctx, txn)
+	}
+	if err != nil {
+		if !errors.Is(withDOMName(err), quotaExceeded) {
+			return s.fail(op, "commit", err)
+		}
+		// Over quota the browser refuses the update but not a delete:
+		// the spans were delivered, so let them go, counted as evicted
+		// for quota, rather than send them again and again.
+		ev, derr := s.deleteDelivered(ctx, seqs)
+		if derr != nil {
+			return s.fail(op, "commit", fmt.Errorf("%w; deleting the delivered spans instead: %w", err, derr))
+		}
+		s.keepUnsaved(ev)
 	}
 	return nil
+}
+
+// deleteDelivered deletes exported spans in a transaction that only
+// deletes, which a browser over quota still commits, and counts them as
+// evicted for quota. Like evictForQuota it drops the totals record, so the
+// next write counts them again.
+func (s *Store) deleteDelivered(ctx context.Context, seqs []uint64) (cache.Evictions, error) {
+	var ev cache.Evictions
+	txn, err := s.db.Transaction(idb.TransactionReadWrite, spansStore, metaStore)
+	if err != nil {
+		return ev, fmt.Errorf("begin transaction: %w", err)
+	}
+	spans, err := txn.ObjectStore(spansStore)
+	if err != nil {
+		return ev, err
+	}
+	for _, seq := range seqs {
+		key := js.ValueOf(float64(seq))
+		v, err := get(ctx, spans, key)
+		if err != nil {
+			_ = txn.Abort() // nothing to keep; err says why
+			return cache.Evictions{}, fmt.Errorf("get span %d: %w", seq, err)
+		}
+		if v.IsUndefined() {
+			continue // evicted meanwhile
+		}
+		class := cache.Class(numberField(v, "class"))
+		if _, err := spans.Delete(key); err != nil {
+			_ = txn.Abort()
+			return cache.Evictions{}, fmt.Errorf("delete span %d: %w", seq, err)
+		}
+		ev.Add(cache.ReasonQuota, cache.ClassOf(true, class.ErrorTrace()))
+	}
+	metas, err := txn.ObjectStore(metaStore)
+	if err != nil {
+		return cache.Evictions{}, err
+	}
+	if _, err := metas.Delete(js.ValueOf(totalsKey)); err != nil {
+		_ = txn.Abort()
+		return cache.Evictions{}, fmt.Errorf("delete meta %s: %w", totalsKey, err)
+	}
+	if err := commit(ctx, txn); err != nil {
+		return cache.Evictions{}, fmt.Errorf("commit: %w", err)
+	}
+	return ev, nil
 }
 
 // markExported reads each record in txn and writes it back marked.
