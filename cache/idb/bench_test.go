@@ -109,3 +109,31 @@ func BenchmarkTraces5000(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkMarkExported512 marks one flush batch exported.
+func BenchmarkMarkExported512(b *testing.B) {
+	ctx := b.Context()
+	s, err := openBench(b)
+	if err != nil {
+		b.Fatal(err)
+	}
+	for tr := 0; b.Loop(); tr++ {
+		b.StopTimer()
+		batch := batchOf(tr+1, 512)
+		if err := s.Put(ctx, batch); err != nil {
+			b.Fatal(err)
+		}
+		recs, err := s.Pending(ctx, 512)
+		if err != nil {
+			b.Fatal(err)
+		}
+		seqs := make([]uint64, len(recs))
+		for i, r := range recs {
+			seqs[i] = r.Seq
+		}
+		b.StartTimer()
+		if err := s.MarkExported(ctx, seqs); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

@@ -476,13 +476,17 @@ func (s *Store) deleteDelivered(ctx context.Context, seqs []uint64) (cache.Evict
 	if err != nil {
 		return ev, err
 	}
-	for _, seq := range seqs {
-		key := js.ValueOf(float64(seq))
-		v, err := get(ctx, spans, key)
-		if err != nil {
-			_ = txn.Abort() // nothing to keep; err says why
-			return cache.Evictions{}, fmt.Errorf("get span %d: %w", seq, err)
-		}
+	keys := make([]js.Value, len(seqs))
+	for i, seq := range seqs {
+		keys[i] = js.ValueOf(float64(seq))
+	}
+	vals, err := getAll(ctx, spans, keys)
+	if err != nil {
+		_ = txn.Abort() // nothing to keep; err says why
+		return cache.Evictions{}, fmt.Errorf("get %d spans: %w", len(seqs), err)
+	}
+	for i, seq := range seqs {
+		key, v := keys[i], vals[i]
 		if v.IsUndefined() {
 			continue // evicted meanwhile
 		}
@@ -513,11 +517,16 @@ func markExported(ctx context.Context, txn *idb.Transaction, seqs []uint64) erro
 	if err != nil {
 		return err
 	}
-	for _, seq := range seqs {
-		v, err := get(ctx, spans, js.ValueOf(float64(seq)))
-		if err != nil {
-			return fmt.Errorf("get span %d: %w", seq, err)
-		}
+	keys := make([]js.Value, len(seqs))
+	for i, seq := range seqs {
+		keys[i] = js.ValueOf(float64(seq))
+	}
+	vals, err := getAll(ctx, spans, keys)
+	if err != nil {
+		return fmt.Errorf("get %d spans: %w", len(seqs), err)
+	}
+	for i, seq := range seqs {
+		v := vals[i]
 		if v.IsUndefined() {
 			continue // unknown or evicted
 		}

@@ -231,3 +231,54 @@ func loadResources(ctx context.Context, txn *idb.Transaction, ids []string) (map
 	}
 	return out, nil
 }
+
+// getAll reads the values of keys in one pipelined round: every get is
+// requested before the first answer is awaited, so the browser serves them
+// back to back instead of one JS round trip each. A missing key gives
+// undefined.
+func getAll(ctx context.Context, store *idb.ObjectStore, keys []js.Value) ([]js.Value, error) {
+	vals := make([]js.Value, len(keys))
+	if len(keys) == 0 {
+		return vals, nil
+	}
+	lctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	var firstErr error
+	remaining := len(keys)
+	done := make(chan struct{})
+	settle := func(err error) {
+		if err != nil && firstErr == nil {
+			firstErr = err
+		}
+		if remaining--; remaining == 0 {
+			close(done)
+		}
+	}
+	for i, key := range keys {
+		req, err := store.Get(key)
+		if err != nil {
+			return nil, err
+		}
+		// The callbacks run on the JS event loop, one at a time, after
+		// this loop has requested every key.
+		err = req.Listen(lctx, func() {
+			v, err := req.Result()
+			vals[i] = v
+			settle(err)
+		}, func() {
+			settle(req.Err())
+		})
+		if err != nil {
+			return nil, err
+		}
+	}
+	select {
+	case <-done:
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
+	if firstErr != nil {
+		return nil, firstErr
+	}
+	return vals, nil
+}
