@@ -223,8 +223,16 @@ type recordAnswer struct {
 // count single-span traces named name (default "test.span"), the last
 // errors of them with error status, and resolves with their ids once they
 // are persisted.
+//
+// With trace: true the count spans make ONE new trace instead: a root
+// named name and count-1 descendants, each span the child of span
+// (i-1)/fanout (default fanout 4), every tenth with an event. With trace:
+// "<32 hex>" and parent: "<16 hex>" the spans are children of that span
+// of that existing trace.
 func (p *pipeline) record(ctx context.Context, args []js.Value) (any, error) {
-	count, errs, name := 1, 0, "test.span"
+	count, errs, name, fanout := 1, 0, "test.span", 4
+	var one bool
+	var parent trace.SpanContext
 	if len(args) > 0 && args[0].Type() == js.TypeObject {
 		o := args[0]
 		if v := o.Get("count"); v.Type() == js.TypeNumber {
@@ -236,23 +244,73 @@ func (p *pipeline) record(ctx context.Context, args []js.Value) (any, error) {
 		if v := o.Get("name"); v.Type() == js.TypeString {
 			name = v.String()
 		}
+		if v := o.Get("fanout"); v.Type() == js.TypeNumber && v.Int() > 0 {
+			fanout = v.Int()
+		}
+		switch v := o.Get("trace"); v.Type() {
+		case js.TypeBoolean:
+			one = v.Bool()
+		case js.TypeString:
+			tid, err := trace.TraceIDFromHex(v.String())
+			if err != nil {
+				return nil, fmt.Errorf("record: trace: %w", err)
+			}
+			sid, err := trace.SpanIDFromHex(o.Get("parent").String())
+			if err != nil {
+				return nil, fmt.Errorf("record: parent: %w", err)
+			}
+			parent = trace.NewSpanContext(trace.SpanContextConfig{TraceID: tid, SpanID: sid, TraceFlags: trace.FlagsSampled, Remote: true})
+		}
 	}
 	if count < 0 || errs < 0 || errs > count || count > 1_000_000 {
 		return nil, fmt.Errorf("record: want 0 <= errors <= count <= 1000000, got count %d errors %d", count, errs)
 	}
 	t := p.provider.Tracer("github.com/spanfall/spanfall/app/test")
 	a := recordAnswer{SpanIDs: make([]string, 0, count), TraceIDs: make([]string, 0, count)}
+	base := context.Background()
+	if parent.IsValid() {
+		base = trace.ContextWithRemoteSpanContext(base, parent)
+	}
+	var ctxs []context.Context
+	var spans []trace.Span
 	for i := range count {
-		_, s := t.Start(ctx, name, trace.WithAttributes(
+		pctx := base
+		if one && i > 0 {
+			pctx = ctxs[(i-1)/fanout]
+		}
+		c, s := t.Start(pctx, name, trace.WithAttributes(
 			attribute.Int("test.index", i), attribute.String("test.kind", "record"),
 			attribute.Bool("test.error", i >= count-errs),
 		))
+		if one && i%10 == 3 {
+			s.AddEvent("test.event", trace.WithAttributes(attribute.Int("test.index", i)))
+		}
 		if i >= count-errs {
 			s.SetStatus(codes.Error, "test error")
 		}
-		s.End()
+		if one {
+			ctxs = append(ctxs, c)
+			spans = append(spans, s)
+		} else {
+			s.End()
+			if i%500 == 499 { // the processor's queue is bounded
+				if err := p.provider.ForceFlush(ctx); err != nil {
+					return nil, err
+				}
+			}
+		}
 		a.SpanIDs = append(a.SpanIDs, s.SpanContext().SpanID().String())
 		a.TraceIDs = append(a.TraceIDs, s.SpanContext().TraceID().String())
+	}
+	// Children end before their parents; the store processor's queue is
+	// bounded, so persist every 500 spans.
+	for i := len(spans) - 1; i >= 0; i-- {
+		spans[i].End()
+		if i%500 == 0 {
+			if err := p.provider.ForceFlush(ctx); err != nil {
+				return nil, err
+			}
+		}
 	}
 	if err := p.provider.ForceFlush(ctx); err != nil {
 		return nil, err

@@ -14,6 +14,7 @@ import (
 	"go.opentelemetry.io/otel/trace"
 
 	"github.com/spanfall/spanfall/tracer"
+	"github.com/spanfall/spanfall/viewer"
 )
 
 const demoScope = "github.com/spanfall/spanfall/app/demo"
@@ -63,6 +64,7 @@ func (d *demo) Render() app.UI {
 				app.Text(" · "+d.result),
 			)
 		}),
+		&viewer.Panel{},
 	)
 }
 

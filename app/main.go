@@ -12,6 +12,7 @@ var version string
 
 func main() {
 	store := startBrowser() // nil on the server
+	viewer.UseStore(store)
 	app.Route("/", func() app.Composer { return &demo{} })
 	app.Route("/viewer", func() app.Composer { return viewer.NewPage(store) })
 	app.RunWhenOnBrowser()

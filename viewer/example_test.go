@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/maxence-charriere/go-app/v10/pkg/app"
+
 	"github.com/spanfall/spanfall/cache"
 	"github.com/spanfall/spanfall/tracer/span"
 	"github.com/spanfall/spanfall/viewer"
@@ -58,4 +60,45 @@ func ExampleFormatDuration() {
 	// 1s
 	// 1.52s
 	// 1m2s
+}
+
+// VisibleRows folds the tree by a set of span ids; the URL carries the
+// fold in its shortest form.
+func ExampleVisibleRows() {
+	const trace = "4bf92f3577b34da6a3ce929d0e0e4736"
+	mk := func(id, parent, name string, start, end uint64) cache.Record {
+		return cache.Record{Span: span.Span{TraceID: trace, SpanID: id, ParentSpanID: parent, Name: name, StartTimeUnixNano: start, EndTimeUnixNano: end}}
+	}
+	rows, _, _ := viewer.Layout([]cache.Record{
+		mk("00000000000000a1", "", "checkout", 0, 100),
+		mk("00000000000000b2", "00000000000000a1", "pricing", 10, 50),
+		mk("00000000000000c3", "00000000000000b2", "GET /api/tax", 20, 40),
+		mk("00000000000000d4", "00000000000000a1", "POST /api/orders", 60, 90),
+	})
+	show := func(c viewer.IDSet) {
+		for _, i := range viewer.VisibleRows(rows, c) {
+			fmt.Printf("%s%s ", strings.Repeat("  ", rows[i].Depth), rows[i].Record.Span.Name)
+		}
+		fold, _ := viewer.EncodeFold(rows, c)
+		fmt.Printf("| collapsed=%s\n", fold)
+	}
+	show(nil)
+	show(viewer.NewIDSet("00000000000000b2"))
+	show(viewer.CollapseAll(rows))
+	// Output:
+	// checkout   pricing     GET /api/tax   POST /api/orders | collapsed=
+	// checkout   pricing   POST /api/orders | collapsed=level:1
+	// checkout | collapsed=all
+}
+
+// A go-app app embeds the debug panel with one line in any component's
+// body, and gives it the store once in main.
+func ExamplePanel() {
+	store := cache.NewMemory() // in the browser: the app's IndexedDB store
+	viewer.UseStore(store)     // in main, before app.RunWhenOnBrowser
+
+	_ = app.Div().Body(
+		app.H1().Text("My app"),
+		&viewer.Panel{}, // a button; Ctrl+Shift+S opens the drawer
+	)
 }

@@ -134,7 +134,8 @@ func TestLayout(t *testing.T) {
 			want: []wantRow{
 				{"root", 0, false, 0, 0, 1},
 				{"a", 0, true, 1, 0.25, 0.25},
-				{"b", 1, false, 2, 0.5, 0.25},
+				// a is b's parent in the tree, not also its child.
+				{"b", 1, false, 1, 0.5, 0.25},
 				{"c", 2, false, 0, 0.75, 0.25},
 			},
 			wantStart: 0, wantSpan: 1000,
@@ -239,5 +240,158 @@ func TestLayoutKeepsRecords(t *testing.T) {
 	got := rows[0].Record
 	if got.Seq != 7 || !got.Exported || got.Span.Name != "n-root" || len(got.Span.Attributes) != 1 {
 		t.Errorf("row record = %+v, want the input record", got)
+	}
+}
+
+// errRec is rec with an error status.
+func errRec(id, parent string, start, end uint64) cache.Record {
+	r := rec(id, parent, start, end)
+	r.Span.Status = span.Status{Code: span.StatusError, Message: "boom"}
+	return r
+}
+
+// TestLayoutTree checks the tree fields: parent, subtree end, last child,
+// own error and error below, unfinished spans.
+func TestLayoutTree(t *testing.T) {
+	type treeRow struct {
+		id                 string
+		parent, subtreeEnd int
+		last, err, below   bool
+		unfinished         bool
+	}
+	tests := []struct {
+		name string
+		recs []cache.Record
+		want []treeRow
+	}{
+		{
+			name: "nested with an error two levels down",
+			recs: []cache.Record{
+				rec("root", "", 0, 1000),
+				rec("a", "root", 100, 500),
+				errRec("a1", "a", 150, 200),
+				rec("a2", "a", 250, 300),
+				rec("b", "root", 600, 900),
+			},
+			want: []treeRow{
+				{"root", -1, 5, true, false, true, false},
+				{"a", 0, 4, false, false, true, false},
+				{"a1", 1, 3, false, true, false, false},
+				{"a2", 1, 4, true, false, false, false},
+				{"b", 0, 5, true, false, false, false},
+			},
+		},
+		{
+			name: "an error span's own error is not an error below",
+			recs: []cache.Record{
+				errRec("root", "", 0, 1000),
+				rec("kid", "root", 0, 10),
+			},
+			want: []treeRow{
+				{"root", -1, 2, true, true, false, false},
+				{"kid", 0, 2, true, false, false, false},
+			},
+		},
+		{
+			name: "two roots: only the second is last",
+			recs: []cache.Record{
+				rec("r1", "", 0, 10),
+				rec("r2", "", 20, 30),
+			},
+			want: []treeRow{
+				{"r1", -1, 1, false, false, false, false},
+				{"r2", -1, 2, true, false, false, false},
+			},
+		},
+		{
+			name: "unfinished span runs to the trace's end",
+			recs: []cache.Record{
+				rec("root", "", 0, 1000),
+				{Span: span.Span{TraceID: layoutTrace, SpanID: "open", ParentSpanID: "root", Name: "open",
+					StartTimeUnixNano: 1_700_000_000_000_000_000 + 500}},
+			},
+			want: []treeRow{
+				{"root", -1, 2, true, false, false, false},
+				{"open", 0, 2, true, false, false, true},
+			},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			rows, _, _ := viewer.Layout(tt.recs)
+			if len(rows) != len(tt.want) {
+				t.Fatalf("%d rows, want %d", len(rows), len(tt.want))
+			}
+			for i, w := range tt.want {
+				r := rows[i]
+				got := treeRow{r.SpanID(), r.Parent, r.SubtreeEnd, r.Last, r.Error, r.ErrorBelow, r.Unfinished}
+				if got != w {
+					t.Errorf("row %d = %+v, want %+v", i, got, w)
+				}
+			}
+		})
+	}
+}
+
+func TestLayoutUnfinishedWidth(t *testing.T) {
+	recs := []cache.Record{
+		rec("root", "", 0, 1000),
+		{Span: span.Span{TraceID: layoutTrace, SpanID: "open", ParentSpanID: "root", Name: "open",
+			StartTimeUnixNano: 1_700_000_000_000_000_000 + 250}},
+	}
+	rows, _, _ := viewer.Layout(recs)
+	if rows[1].Offset != 0.25 || rows[1].Width != 0.75 {
+		t.Errorf("unfinished bar at %v width %v, want 0.25 and 0.75", rows[1].Offset, rows[1].Width)
+	}
+	if got := viewer.BarLabel(&rows[1]); got != "unfinished" {
+		t.Errorf("BarLabel = %q, want unfinished", got)
+	}
+}
+
+func TestGuides(t *testing.T) {
+	// root
+	// ├ a
+	// │ ├ a1
+	// │ └ a2
+	// │   └ a2x
+	// └ b
+	//   └ b1
+	recs := []cache.Record{
+		rec("root", "", 0, 1000),
+		rec("a", "root", 10, 500),
+		rec("a1", "a", 20, 30),
+		rec("a2", "a", 40, 50),
+		rec("a2x", "a2", 41, 42),
+		rec("b", "root", 600, 900),
+		rec("b1", "b", 610, 620),
+	}
+	rows, _, _ := viewer.Layout(recs)
+	want := map[string]string{
+		"root": "",
+		"a":    "├",
+		"a1":   "│├",
+		"a2":   "│└",
+		"a2x":  "│ └",
+		"b":    "└",
+		"b1":   " └",
+	}
+	for i, r := range rows {
+		var b strings.Builder
+		for _, g := range viewer.Guides(rows, i) {
+			b.WriteString(g.String())
+		}
+		if got := b.String(); got != want[r.SpanID()] {
+			t.Errorf("Guides(%s) = %q, want %q", r.SpanID(), got, want[r.SpanID()])
+		}
+	}
+	if g := viewer.Guides(rows, -1); g != nil {
+		t.Errorf("Guides(-1) = %v, want nil", g)
+	}
+	if g := viewer.Guides(rows, len(rows)); g != nil {
+		t.Errorf("Guides(len) = %v, want nil", g)
+	}
+	idx := viewer.IndexByID(rows)
+	if idx["a2x"] != 4 || len(idx) != len(rows) {
+		t.Errorf("IndexByID = %v", idx)
 	}
 }

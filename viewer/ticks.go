@@ -103,3 +103,40 @@ func trim(f float64) string {
 	}
 	return s
 }
+
+// TickLabel says where a ruler mark's label is drawn.
+type TickLabel uint8
+
+// Tick label places: after the mark's line (the usual), before it (near
+// the track's end, where after would overflow), or not at all (no room
+// left between its neighbours).
+const (
+	TickLabelAfter TickLabel = iota
+	TickLabelBefore
+	TickLabelNone
+)
+
+// PlaceTickLabels places the labels of ticks on a ruler trackPx wide,
+// with slackPx of room past the track's end, so that no label leaves the
+// ruler nor overlaps the previous one. Widths are estimated as
+// [LabelWidth] does.
+func PlaceTickLabels(ticks []Tick, trackPx, slackPx float64) []TickLabel {
+	out := make([]TickLabel, len(ticks))
+	if trackPx <= 0 {
+		trackPx = 600
+	}
+	slack := slackPx / trackPx
+	taken := -1.0 // where the previous label ends
+	for i, tk := range ticks {
+		w := LabelWidth(len([]rune(tk.Label)), trackPx)
+		switch {
+		case tk.Offset+w <= 1+slack && tk.Offset >= taken:
+			out[i], taken = TickLabelAfter, tk.Offset+w
+		case tk.Offset-w >= taken:
+			out[i], taken = TickLabelBefore, tk.Offset
+		default:
+			out[i] = TickLabelNone
+		}
+	}
+	return out
+}

@@ -178,3 +178,37 @@ func TestTicksNiceSteps(t *testing.T) {
 		}
 	}
 }
+
+func TestPlaceTickLabels(t *testing.T) {
+	// 600px track: "350ms" is (5*6.5+8)/600 = 0.0675 wide.
+	mk := func(offs ...float64) []viewer.Tick {
+		out := make([]viewer.Tick, len(offs))
+		for i, o := range offs {
+			out[i] = viewer.Tick{Offset: o, Label: "350ms"}
+		}
+		return out
+	}
+	tests := []struct {
+		name  string
+		ticks []viewer.Tick
+		slack float64
+		want  []viewer.TickLabel
+	}{
+		{name: "room for all", ticks: mk(0, 0.25, 0.5, 0.75), want: []viewer.TickLabel{0, 0, 0, 0}},
+		{name: "last one before its line", ticks: mk(0, 0.5, 0.97), want: []viewer.TickLabel{0, 0, viewer.TickLabelBefore}},
+		{name: "slack lets it stay after", ticks: mk(0, 0.5, 0.97), slack: 30, want: []viewer.TickLabel{0, 0, 0}},
+		{name: "no room before either", ticks: mk(0, 0.88, 0.97), want: []viewer.TickLabel{0, 0, viewer.TickLabelNone}},
+		{name: "crowded marks skip", ticks: mk(0, 0.03, 0.1), want: []viewer.TickLabel{0, viewer.TickLabelNone, 0}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := viewer.PlaceTickLabels(tt.ticks, 600, tt.slack)
+			for i := range tt.want {
+				if got[i] != tt.want[i] {
+					t.Errorf("labels = %v, want %v", got, tt.want)
+					break
+				}
+			}
+		})
+	}
+}
