@@ -62,7 +62,14 @@ func startBrowser() cache.Store {
 		u := app.Window().URL()
 		exportURL = u.Scheme + "://" + u.Host + exportURL
 	}
-	exporter := otlp.NewExporter(exportURL)
+	var expOpts []otlp.ExporterOption
+	if cfg.JSON {
+		expOpts = append(expOpts, otlp.WithEncoding(otlp.EncodingJSON))
+	}
+	if cfg.NoGzip {
+		expOpts = append(expOpts, otlp.WithCompression(otlp.CompressionNone))
+	}
+	exporter := otlp.NewExporter(exportURL, expOpts...)
 	p.flusher = tracer.NewFlusher(p.store, exporter,
 		tracer.WithLocker(browser.NewWebLocks("spanfall-flush")),
 		tracer.WithStateStore(browser.NewLocalState("spanfall.flush.v1")),
@@ -85,7 +92,7 @@ func startBrowser() cache.Store {
 	go p.flusher.Run(ctx, cfg.FlushInterval)
 	browser.OnOnline(func() { _ = p.flusher.NetworkBack(ctx) })
 	// Unload is no time to await CompressionStream: keepalive bodies go plain.
-	keepalive := &browser.KeepaliveExporter{URL: exportURL, Encoder: otlp.NewExporter(exportURL, otlp.WithCompression(otlp.CompressionNone))}
+	keepalive := &browser.KeepaliveExporter{URL: exportURL, Encoder: otlp.NewExporter(exportURL, append(expOpts, otlp.WithCompression(otlp.CompressionNone))...)}
 	browser.OnHidden(func(reason string) {
 		hctx, cancel := context.WithTimeout(ctx, 5*time.Second)
 		defer cancel()

@@ -17,6 +17,8 @@ var browserEnv = []string{
 	"SPANFALL_MAX_SPANS",
 	"SPANFALL_MAX_BYTES",
 	"SPANFALL_MAX_AGE",
+	"SPANFALL_OTLP_ENCODING",
+	"SPANFALL_OTLP_COMPRESSION",
 }
 
 // browserConfig is the pipeline configuration of the wasm. Zero values
@@ -29,6 +31,8 @@ type browserConfig struct {
 	MaxSpans      int           // SPANFALL_MAX_SPANS (store cap; -1 unlimited)
 	MaxBytes      int64         // SPANFALL_MAX_BYTES (store cap; -1 unlimited)
 	MaxAge        time.Duration // SPANFALL_MAX_AGE (store cap)
+	JSON          bool          // SPANFALL_OTLP_ENCODING=json (default protobuf)
+	NoGzip        bool          // SPANFALL_OTLP_COMPRESSION=none (default gzip)
 }
 
 // parseBrowserConfig reads the configuration through getenv. Every bad
@@ -57,6 +61,20 @@ func parseBrowserConfig(getenv func(string) string) (browserConfig, error) {
 		}
 	}
 	c.ExportURL = getenv("SPANFALL_EXPORT_URL")
+	switch v := getenv("SPANFALL_OTLP_ENCODING"); v {
+	case "", "protobuf":
+	case "json":
+		c.JSON = true
+	default:
+		errs = append(errs, fmt.Errorf("SPANFALL_OTLP_ENCODING=%q: want protobuf or json", v))
+	}
+	switch v := getenv("SPANFALL_OTLP_COMPRESSION"); v {
+	case "", "gzip":
+	case "none":
+		c.NoGzip = true
+	default:
+		errs = append(errs, fmt.Errorf("SPANFALL_OTLP_COMPRESSION=%q: want gzip or none", v))
+	}
 	dur("SPANFALL_FLUSH_INTERVAL", &c.FlushInterval)
 	dur("SPANFALL_BACKOFF", &c.Backoff)
 	dur("SPANFALL_MAX_AGE", &c.MaxAge)
