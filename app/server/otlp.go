@@ -1,20 +1,21 @@
 package server
 
 import (
+	"bytes"
 	"compress/gzip"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"mime"
 	"net/http"
+	"strconv"
 	"strings"
+	"time"
 
 	"go.opentelemetry.io/collector/pdata/ptrace/ptraceotlp"
 )
-
-// MaxRequestBytes bounds an OTLP request body, compressed and decompressed.
-const MaxRequestBytes = 16 << 20
 
 // Content types of OTLP/HTTP.
 const (
@@ -23,58 +24,119 @@ const (
 )
 
 // requestError is an OTLP request the server refuses, with the status to
-// answer.
+// answer and, for 429 and 503, how long the client should wait.
 type requestError struct {
-	status int
-	msg    string
+	status     int
+	msg        string
+	retryAfter time.Duration
 }
 
 func (e *requestError) Error() string { return e.msg }
 
+// refuse returns a requestError.
+func refuse(status int, format string, args ...any) *requestError {
+	return &requestError{status: status, msg: fmt.Sprintf(format, args...)}
+}
+
+// otlpRequest is one accepted OTLP/HTTP request: its body as received
+// (what the relay forwards, so encodings are preserved) and as decoded by
+// pdata (what the sink stores).
+type otlpRequest struct {
+	mediaType   string // contentJSON or contentProto
+	contentType string // the Content-Type header as sent
+	encoding    string // "" or "gzip"
+	raw         []byte
+	export      ptraceotlp.ExportRequest
+}
+
+// answerType is the encoding of the answer to r: protobuf when r says it
+// is protobuf, JSON otherwise (also when its content type is refused).
+func answerType(r *http.Request) string {
+	if mt, _, err := mime.ParseMediaType(r.Header.Get("Content-Type")); err == nil && mt == contentProto {
+		return contentProto
+	}
+	return contentJSON
+}
+
 // mediaType returns the request's content type without parameters, or a
 // 415 requestError when it is not an OTLP one.
-func mediaType(r *http.Request) (string, error) {
-	mt, _, err := mime.ParseMediaType(r.Header.Get("Content-Type"))
+func mediaType(contentType string) (string, error) {
+	mt, _, err := mime.ParseMediaType(contentType)
 	if err != nil || (mt != contentJSON && mt != contentProto) {
-		return "", &requestError{http.StatusUnsupportedMediaType,
-			fmt.Sprintf("unsupported content type %q: use %s or %s", r.Header.Get("Content-Type"), contentJSON, contentProto)}
+		return "", refuse(http.StatusUnsupportedMediaType,
+			"unsupported content type %q: use %s or %s", contentType, contentJSON, contentProto)
 	}
 	return mt, nil
 }
 
-// readBody reads a request body, gunzipping it when Content-Encoding says
-// gzip, within MaxRequestBytes.
-func readBody(r *http.Request) ([]byte, error) {
-	var body io.Reader = http.MaxBytesReader(nil, r.Body, MaxRequestBytes)
-	switch enc := strings.ToLower(strings.TrimSpace(r.Header.Get("Content-Encoding"))); enc {
+// contentEncoding returns "gzip" or "" (identity), or a 415 requestError.
+func contentEncoding(header string) (string, error) {
+	switch enc := strings.ToLower(strings.TrimSpace(header)); enc {
 	case "", "identity":
-	case "gzip":
-		zr, err := gzip.NewReader(body)
-		if err != nil {
-			return nil, &requestError{http.StatusBadRequest, fmt.Sprintf("bad gzip body: %v", err)}
-		}
-		defer zr.Close()
-		body = io.LimitReader(zr, MaxRequestBytes+1)
+		return "", nil
+	case "gzip", "x-gzip":
+		return "gzip", nil
 	default:
-		return nil, &requestError{http.StatusUnsupportedMediaType, fmt.Sprintf("unsupported content encoding %q", enc)}
+		return "", refuse(http.StatusUnsupportedMediaType, "unsupported content encoding %q: use gzip or none", header)
 	}
-	b, err := io.ReadAll(body)
-	var tooBig *http.MaxBytesError
-	if errors.As(err, &tooBig) || len(b) > MaxRequestBytes {
-		return nil, &requestError{http.StatusRequestEntityTooLarge, fmt.Sprintf("request body over %d bytes", MaxRequestBytes)}
-	}
-	if err != nil {
-		return nil, &requestError{http.StatusBadRequest, fmt.Sprintf("read body: %v", err)}
-	}
-	return b, nil
 }
 
-// decode unmarshals an ExportTraceServiceRequest with pdata and checks
-// what the collector lets through: every span needs a 16-byte non-zero
-// trace id and an 8-byte non-zero span id.
-func decode(mt string, body []byte) (ptraceotlp.ExportRequest, error) {
+// readRequest reads, decodes and validates r's body within the limits of
+// o. Every refusal is a *requestError.
+func readRequest(w http.ResponseWriter, r *http.Request, o *options) (*otlpRequest, error) {
+	ct := r.Header.Get("Content-Type")
+	mt, err := mediaType(ct)
+	if err != nil {
+		return nil, err
+	}
+	enc, err := contentEncoding(r.Header.Get("Content-Encoding"))
+	if err != nil {
+		return nil, err
+	}
+	if r.ContentLength > o.maxBody {
+		return nil, tooLarge("request body", o.maxBody)
+	}
+	raw, err := io.ReadAll(http.MaxBytesReader(w, r.Body, o.maxBody))
+	var mbe *http.MaxBytesError
+	switch {
+	case errors.As(err, &mbe):
+		return nil, tooLarge("request body", o.maxBody)
+	case err != nil:
+		return nil, refuse(http.StatusBadRequest, "read body: %v", err)
+	}
+	export, err := decodeBody(mt, enc, raw, o.maxDecoded)
+	if err != nil {
+		return nil, err
+	}
+	return &otlpRequest{mediaType: mt, contentType: ct, encoding: enc, raw: raw, export: export}, nil
+}
+
+func tooLarge(what string, limit int64) *requestError {
+	return refuse(http.StatusRequestEntityTooLarge, "%s over %d bytes", what, limit)
+}
+
+// decodeBody is the one decode path of the sink and the relay: it
+// gunzips raw when enc is "gzip" (at most maxDecoded bytes), unmarshals
+// an ExportTraceServiceRequest with pdata and checks what the collector
+// lets through: every span needs a 16-byte non-zero trace id and an
+// 8-byte non-zero span id (pdata itself refuses ids of any other length).
+func decodeBody(mt, enc string, raw []byte, maxDecoded int64) (ptraceotlp.ExportRequest, error) {
+	body := raw
+	if enc == "gzip" {
+		zr, err := gzip.NewReader(bytes.NewReader(raw))
+		if err != nil {
+			return ptraceotlp.ExportRequest{}, refuse(http.StatusBadRequest, "bad gzip body: %v", err)
+		}
+		body, err = io.ReadAll(io.LimitReader(zr, maxDecoded+1))
+		if int64(len(body)) > maxDecoded {
+			return ptraceotlp.ExportRequest{}, tooLarge("decompressed request body", maxDecoded)
+		}
+		if err != nil {
+			return ptraceotlp.ExportRequest{}, refuse(http.StatusBadRequest, "bad gzip body: %v", err)
+		}
+	}
 	if len(body) == 0 {
-		return ptraceotlp.ExportRequest{}, &requestError{http.StatusBadRequest, "empty request body"}
+		return ptraceotlp.ExportRequest{}, refuse(http.StatusBadRequest, "empty request body")
 	}
 	req := ptraceotlp.NewExportRequest()
 	var err error
@@ -84,7 +146,7 @@ func decode(mt string, body []byte) (ptraceotlp.ExportRequest, error) {
 		err = req.UnmarshalJSON(body)
 	}
 	if err != nil {
-		return req, &requestError{http.StatusBadRequest, fmt.Sprintf("decode %s: %v", mt, err)}
+		return req, refuse(http.StatusBadRequest, "decode %s: %v", mt, err)
 	}
 	rss := req.Traces().ResourceSpans()
 	for i := 0; i < rss.Len(); i++ {
@@ -94,15 +156,66 @@ func decode(mt string, body []byte) (ptraceotlp.ExportRequest, error) {
 			for k := 0; k < spans.Len(); k++ {
 				s := spans.At(k)
 				if s.TraceID().IsEmpty() {
-					return req, &requestError{http.StatusBadRequest, fmt.Sprintf("span %q (resource %d, scope %d, span %d): empty or all-zero trace id", s.Name(), i, j, k)}
+					return req, refuse(http.StatusBadRequest, "span %q (resource %d, scope %d, span %d): empty or all-zero trace id", s.Name(), i, j, k)
 				}
 				if s.SpanID().IsEmpty() {
-					return req, &requestError{http.StatusBadRequest, fmt.Sprintf("span %q (resource %d, scope %d, span %d): empty or all-zero span id", s.Name(), i, j, k)}
+					return req, refuse(http.StatusBadRequest, "span %q (resource %d, scope %d, span %d): empty or all-zero span id", s.Name(), i, j, k)
 				}
 			}
 		}
 	}
 	return req, nil
+}
+
+// writeSuccess answers an accepted request that had nothing to report:
+// an empty ExportTraceServiceResponse in the request's encoding.
+func writeSuccess(w http.ResponseWriter, mt string) {
+	w.Header().Set("Cache-Control", "no-store")
+	if mt == contentProto {
+		w.Header().Set("Content-Type", contentProto)
+		w.WriteHeader(http.StatusOK)
+		return
+	}
+	w.Header().Set("Content-Type", contentJSON)
+	_, _ = w.Write([]byte(`{"partialSuccess":{}}`))
+}
+
+// writeError answers err: a *requestError with its status and
+// Retry-After, anything else as 503 (the server could not keep an
+// acceptable request; the client should retry).
+func writeError(w http.ResponseWriter, mt string, err error) {
+	re, ok := errors.AsType[*requestError](err)
+	if !ok {
+		re = &requestError{status: http.StatusServiceUnavailable, msg: err.Error(), retryAfter: retryAfterUnavailable}
+	}
+	if re.retryAfter > 0 {
+		setRetryAfter(w.Header(), re.retryAfter)
+	}
+	writeStatus(w, mt, re.status, re.msg)
+}
+
+// setRetryAfter sets Retry-After to d in whole seconds, rounded up, at
+// least 1.
+func setRetryAfter(h http.Header, d time.Duration) {
+	s := max(1, int64(math.Ceil(d.Seconds())))
+	h.Set("Retry-After", strconv.FormatInt(s, 10))
+}
+
+// rpcCode is the google.rpc.Code of an HTTP status, as OTLP/HTTP pairs
+// them.
+func rpcCode(status int) int {
+	switch status {
+	case http.StatusForbidden:
+		return 7 // PERMISSION_DENIED
+	case http.StatusTooManyRequests:
+		return 8 // RESOURCE_EXHAUSTED
+	case http.StatusBadGateway, http.StatusServiceUnavailable, http.StatusGatewayTimeout:
+		return 14 // UNAVAILABLE
+	case http.StatusInternalServerError:
+		return 13 // INTERNAL
+	default:
+		return 3 // INVALID_ARGUMENT
+	}
 }
 
 // writeStatus answers an OTLP error as google.rpc.Status in the request's
@@ -112,19 +225,20 @@ func decode(mt string, body []byte) (ptraceotlp.ExportRequest, error) {
 // not JSON.
 func writeStatus(w http.ResponseWriter, mt string, status int, msg string) {
 	msg = strings.ToValidUTF8(msg, "\uFFFD")
+	w.Header().Set("Cache-Control", "no-store")
 	if mt == contentProto {
 		w.Header().Set("Content-Type", contentProto)
 		w.WriteHeader(status)
-		_, _ = w.Write(statusProto(3, msg))
+		_, _ = w.Write(statusProto(rpcCode(status), msg))
 		return
 	}
 	b, err := json.Marshal(struct {
 		Code    int    `json:"code"`
 		Message string `json:"message"`
-	}{3, msg})
+	}{rpcCode(status), msg})
 	if err != nil {
 		// Unreachable: a struct of an int and a string always encodes.
-		b = []byte(`{"code":3}`)
+		b = []byte(`{"code":13}`)
 	}
 	w.Header().Set("Content-Type", contentJSON)
 	w.WriteHeader(status)
@@ -132,7 +246,7 @@ func writeStatus(w http.ResponseWriter, mt string, status int, msg string) {
 }
 
 // statusProto encodes google.rpc.Status{code, message} by hand: two fields
-// do not justify a protobuf dependency.
+// do not justify a protobuf dependency. code must be below 128.
 func statusProto(code int, msg string) []byte {
 	b := []byte{0x08, byte(code), 0x12}
 	n := len(msg)

@@ -1,104 +1,93 @@
 package server
 
 import (
-	"bufio"
 	"errors"
 	"fmt"
 	"net/http"
-	"os"
-	"path/filepath"
 	"sync"
-
-	"go.opentelemetry.io/collector/pdata/ptrace/ptraceotlp"
 )
 
+// errSinkClosed answers requests that arrive after [Sink.Close].
+var errSinkClosed = errors.New("server: sink: closed")
+
 // Sink is the embedded OTLP/HTTP receiver used when no collector is
-// configured: it decodes each request with the collector's pdata
-// unmarshalers (JSON and protobuf, optionally gzip), refuses what does not
-// decode with 400 and a message, and appends every accepted request as one
-// OTLP JSON line to its file, the same format as the collector's file
-// exporter.
+// configured. Behind the same hardened front as the [Relay] (CORS, POST
+// only, rate limit, body caps, pdata validation) it appends every
+// accepted request that has spans as one OTLP JSON line to its file, the
+// same format as the collector's file exporter, and rotates the file by
+// size. It answers 200 only once the line is written (to the operating
+// system; it does not fsync), 503 with Retry-After when it cannot write.
 type Sink struct {
+	endpoint
 	path string
-	mu   sync.Mutex
-	f    *os.File
-	w    *bufio.Writer
+
+	mu     sync.Mutex
+	file   *rotatingFile
+	closed bool
 }
 
-// NewSink opens (creating, appending) the file at path, making its directory.
-func NewSink(path string) (*Sink, error) {
-	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-		return nil, fmt.Errorf("server: sink: %w", err)
-	}
-	f, err := os.OpenFile(path, os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o644)
+var _ consumer = (*Sink)(nil)
+
+// NewSink opens (creating, appending) the file at path, making its
+// directory. Options: the endpoint limits, [WithRotation] and
+// [WithErrorLog].
+func NewSink(path string, opts ...Option) (*Sink, error) {
+	o := newOptions(opts)
+	e, err := newEndpoint(o)
 	if err != nil {
-		return nil, fmt.Errorf("server: sink: %w", err)
+		return nil, err
 	}
-	return &Sink{path: path, f: f, w: bufio.NewWriter(f)}, nil
+	f, err := openRotating(path, o.sinkMaxFile, o.sinkKeep, o.now)
+	if err != nil {
+		return nil, err
+	}
+	return &Sink{endpoint: e, path: path, file: f}, nil
 }
 
 // Path returns the file the sink appends to.
 func (s *Sink) Path() string { return s.path }
 
 // ServeHTTP implements the OTLP/HTTP traces endpoint.
-func (s *Sink) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	if r.Method != http.MethodPost {
-		w.Header().Set("Allow", http.MethodPost)
-		http.Error(w, "OTLP/HTTP traces: POST only", http.StatusMethodNotAllowed)
-		return
-	}
-	mt, err := mediaType(r)
-	if err == nil {
-		var body []byte
-		if body, err = readBody(r); err == nil {
-			var req ptraceotlp.ExportRequest
-			if req, err = decode(mt, body); err == nil {
-				err = s.append(req)
-			}
-		}
-	}
-	var re *requestError
+func (s *Sink) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.serve(w, r, s) }
+
+func (s *Sink) consume(w http.ResponseWriter, _ *http.Request, req *otlpRequest) {
+	err := s.append(req)
 	switch {
-	case errors.As(err, &re):
-		writeStatus(w, mt, re.status, re.msg)
-	case err != nil:
-		writeStatus(w, mt, http.StatusServiceUnavailable, err.Error())
-	case mt == contentProto:
-		w.Header().Set("Content-Type", contentProto)
-		w.WriteHeader(http.StatusOK)
+	case err == nil:
+		writeSuccess(w, req.mediaType)
+	case errors.Is(err, errSinkClosed):
+		writeError(w, req.mediaType, err)
 	default:
-		w.Header().Set("Content-Type", contentJSON)
-		_, _ = w.Write([]byte(`{"partialSuccess":{}}`))
+		// The file's path and the OS error are for the operator's log.
+		s.logf("%v", err)
+		writeError(w, req.mediaType, errors.New("server: sink: cannot store the request now"))
 	}
 }
 
-func (s *Sink) append(req ptraceotlp.ExportRequest) error {
-	line, err := req.MarshalJSON()
+func (s *Sink) append(req *otlpRequest) error {
+	if req.export.Traces().SpanCount() == 0 {
+		return nil // nothing to keep
+	}
+	line, err := req.export.MarshalJSON()
 	if err != nil {
 		return fmt.Errorf("server: sink: encode: %w", err)
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if s.f == nil {
-		return errors.New("server: sink: closed")
+	if s.closed {
+		return errSinkClosed
 	}
-	if _, err := s.w.Write(append(line, '\n')); err != nil {
-		return fmt.Errorf("server: sink: write %s: %w", s.path, err)
-	}
-	if err := s.w.Flush(); err != nil {
-		return fmt.Errorf("server: sink: write %s: %w", s.path, err)
-	}
-	return nil
+	return s.file.writeLine(append(line, '\n'))
 }
 
-// Close flushes and closes the file. Later requests answer 503.
+// Close closes the file. Later requests answer 503. Later calls do
+// nothing.
 func (s *Sink) Close() error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if s.f == nil {
+	if s.closed {
 		return nil
 	}
-	err := errors.Join(s.w.Flush(), s.f.Close())
-	s.f = nil
-	return err
+	s.closed = true
+	return s.file.Close()
 }

@@ -410,14 +410,14 @@ func TestSinkTooLarge(t *testing.T) {
 	}{
 		{
 			name: "plain body over the limit",
-			body: func(*testing.T) []byte { return bytes.Repeat([]byte{' '}, server.MaxRequestBytes+1) },
+			body: func(*testing.T) []byte { return bytes.Repeat([]byte{' '}, server.DefaultMaxBodyBytes+1) },
 		},
 		{
 			name:     "gzip bomb",
 			encoding: "gzip",
 			body: func(t *testing.T) []byte {
-				b := gzipped(t, bytes.Repeat([]byte{' '}, server.MaxRequestBytes+1))
-				if len(b) > server.MaxRequestBytes/100 {
+				b := gzipped(t, bytes.Repeat([]byte{' '}, server.DefaultMaxDecodedBytes+1))
+				if len(b) > server.DefaultMaxDecodedBytes/100 {
 					t.Fatalf("the bomb is %d bytes compressed: not a bomb", len(b))
 				}
 				return b
@@ -448,13 +448,16 @@ func TestSinkTooLarge(t *testing.T) {
 func TestSinkAtTheLimit(t *testing.T) {
 	srv, path := newSinkServer(t)
 	// Pad a valid request with trailing JSON whitespace up to exactly the
-	// limit, uncompressed and gzipped: both must be accepted.
-	body := testJSON(t)
-	body = append(body, bytes.Repeat([]byte{' '}, server.MaxRequestBytes-len(body))...)
+	// limits: the body cap uncompressed, the decompressed cap gzipped.
+	// Both must be accepted.
+	pad := func(n int) []byte {
+		body := testJSON(t)
+		return append(body, bytes.Repeat([]byte{' '}, n-len(body))...)
+	}
 	for _, enc := range []string{"", "gzip"} {
-		b := body
+		b := pad(server.DefaultMaxBodyBytes)
 		if enc == "gzip" {
-			b = gzipped(t, body)
+			b = gzipped(t, pad(server.DefaultMaxDecodedBytes))
 		}
 		resp, data := post(t, srv.URL, "application/json", enc, b)
 		if resp.StatusCode != http.StatusOK {
@@ -552,7 +555,7 @@ func TestSinkRefusesProtobuf(t *testing.T) {
 		{
 			name:       "gzip bomb",
 			encoding:   "gzip",
-			body:       gzipped(t, make([]byte, server.MaxRequestBytes+1)),
+			body:       gzipped(t, make([]byte, server.DefaultMaxDecodedBytes+1)),
 			wantStatus: http.StatusRequestEntityTooLarge,
 			wantMsg:    []string{"bytes"},
 		},
