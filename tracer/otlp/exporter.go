@@ -28,7 +28,12 @@ type Exporter struct {
 	encoding    Encoding
 	compression Compression
 	gzip        gzipFunc
+	maxBody     int
 }
+
+// DefaultMaxBodyBytes is the largest request body Export sends: the
+// Spanfall server's default cap (1 MiB).
+const DefaultMaxBodyBytes = 1 << 20
 
 // gzipFunc compresses a whole body into one gzip member. NewExporter sets
 // the platform's: compress/gzip on the host, the browser's
@@ -126,11 +131,19 @@ func WithCompression(c Compression) ExporterOption {
 // (for example http://127.0.0.1:4318/v1/traces, or /v1/traces resolved
 // against the page by the caller).
 func NewExporter(url string, opts ...ExporterOption) *Exporter {
-	e := &Exporter{url: url, client: &http.Client{Timeout: 30 * time.Second}, headers: map[string]string{}, gzip: platformGzip}
+	e := &Exporter{url: url, client: &http.Client{Timeout: 30 * time.Second}, headers: map[string]string{}, gzip: platformGzip, maxBody: DefaultMaxBodyBytes}
 	for _, o := range opts {
 		o(e)
 	}
 	return e
+}
+
+// WithMaxBodyBytes caps the request body (as sent, after compression).
+// Export refuses a larger body without sending it, with a
+// *tracer.BodyTooLargeError, so the flusher splits the batch. Default
+// DefaultMaxBodyBytes; n <= 0 means no cap.
+func WithMaxBodyBytes(n int) ExporterOption {
+	return func(e *Exporter) { e.maxBody = n }
 }
 
 // HTTPError is a non-2xx answer from the receiver.
@@ -206,6 +219,9 @@ func (e *Exporter) Export(ctx context.Context, spans []span.Span) (tracer.Export
 	body, ctype, cenc, err := e.Encode(spans)
 	if err != nil {
 		return tracer.ExportResult{}, err
+	}
+	if e.maxBody > 0 && len(body) > e.maxBody {
+		return tracer.ExportResult{}, &tracer.BodyTooLargeError{Size: len(body), Limit: e.maxBody}
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, e.url, bytes.NewReader(body))
 	if err != nil {

@@ -15,6 +15,7 @@ import (
 
 	"go.opentelemetry.io/collector/pdata/ptrace/ptraceotlp"
 
+	"github.com/spanfall/spanfall/tracer"
 	"github.com/spanfall/spanfall/tracer/otlp"
 	"github.com/spanfall/spanfall/tracer/span"
 )
@@ -328,4 +329,19 @@ func must[T any](v T, err error) T {
 		panic(err) // test helper
 	}
 	return v
+}
+
+func TestExporterRefusesBodiesOverTheCapUnsent(t *testing.T) {
+	var hits int
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { hits++ }))
+	defer srv.Close()
+	exp := otlp.NewExporter(srv.URL, otlp.WithMaxBodyBytes(64), otlp.WithCompression(otlp.CompressionNone))
+	_, err := exp.Export(t.Context(), testSpans())
+	var tl *tracer.BodyTooLargeError
+	if !errors.As(err, &tl) || tl.Limit != 64 || tl.Size <= 64 {
+		t.Fatalf("err = %v, want a BodyTooLargeError over 64 bytes", err)
+	}
+	if hits != 0 {
+		t.Fatalf("the receiver got %d requests, want none", hits)
+	}
 }
