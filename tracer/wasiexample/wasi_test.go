@@ -29,10 +29,16 @@ var (
 	buildErr  error
 )
 
-// module builds the example for GOOS=wasip1 once per test binary.
+// module builds the example for GOOS=wasip1 once per test binary, or
+// reads the build named by SPANFALL_WASI_MODULE (make test builds it once
+// for these tests and the end-to-end tier).
 func module(t testing.TB) []byte {
 	t.Helper()
 	buildOnce.Do(func() {
+		if path := os.Getenv("SPANFALL_WASI_MODULE"); path != "" {
+			wasmBytes, buildErr = os.ReadFile(path)
+			return
+		}
 		dir, err := os.MkdirTemp("", "wasiexample")
 		if err != nil {
 			buildErr = err
