@@ -59,8 +59,10 @@ test('(c) two tabs recording at once for 10 s: one flush in flight at a time, ev
     const errs = [...r1.errors, ...r2.errors];
     assert.equal(errs.length, 0, `record() never failed in either tab; ${errs.length} failures, e.g. ${errs.slice(0, 3).join(' | ')}`);
     const ids = [...r1.ids, ...r2.ids];
-    assert.ok(r1.calls >= 50 && r2.calls >= 50,
-      `each tab called record() at least 50 times in 10 s (tab1 ${r1.calls}, tab2 ${r2.calls})`);
+    // Both tabs must really record at once; how often depends on the
+    // machine's load, so the floor is low.
+    assert.ok(r1.calls >= 20 && r2.calls >= 20,
+      `each tab called record() at least 20 times in 10 s (tab1 ${r1.calls}, tab2 ${r2.calls})`);
     assert.equal(new Set(ids).size, ids.length, 'the two tabs made distinct span ids');
 
     await waitForCollectorIds(env, ids, 60_000, 'span ids recorded by the two tabs');
