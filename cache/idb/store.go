@@ -476,10 +476,7 @@ func (s *Store) deleteDelivered(ctx context.Context, seqs []uint64) (cache.Evict
 	if err != nil {
 		return ev, err
 	}
-	keys := make([]js.Value, len(seqs))
-	for i, seq := range seqs {
-		keys[i] = js.ValueOf(float64(seq))
-	}
+	keys := seqKeys(seqs)
 	vals, err := getAll(ctx, spans, keys)
 	if err != nil {
 		_ = txn.Abort() // nothing to keep; err says why
@@ -511,16 +508,22 @@ func (s *Store) deleteDelivered(ctx context.Context, seqs []uint64) (cache.Evict
 	return ev, nil
 }
 
+// seqKeys returns the IndexedDB keys of seqs.
+func seqKeys(seqs []uint64) []js.Value {
+	keys := make([]js.Value, len(seqs))
+	for i, seq := range seqs {
+		keys[i] = js.ValueOf(float64(seq))
+	}
+	return keys
+}
+
 // markExported reads each record in txn and writes it back marked.
 func markExported(ctx context.Context, txn *idb.Transaction, seqs []uint64) error {
 	spans, err := txn.ObjectStore(spansStore)
 	if err != nil {
 		return err
 	}
-	keys := make([]js.Value, len(seqs))
-	for i, seq := range seqs {
-		keys[i] = js.ValueOf(float64(seq))
-	}
+	keys := seqKeys(seqs)
 	vals, err := getAll(ctx, spans, keys)
 	if err != nil {
 		return fmt.Errorf("get %d spans: %w", len(seqs), err)
