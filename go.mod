@@ -3,6 +3,7 @@ module github.com/spanfall/spanfall
 go 1.26.0
 
 require (
+	github.com/andybalholm/brotli v1.3.0
 	github.com/hack-pad/go-indexeddb v0.3.2
 	github.com/hack-pad/safejs v0.1.0
 	github.com/maxence-charriere/go-app/v10 v10.1.11

@@ -31,15 +31,21 @@ import (
 func startBrowser() cache.Store { return nil }
 
 func serve() {
-	if len(os.Args) > 1 && os.Args[1] == "ship" {
-		os.Exit(ship(os.Args[2:], os.Stdout, os.Stderr))
+	if len(os.Args) > 1 {
+		switch os.Args[1] {
+		case "ship":
+			os.Exit(ship(os.Args[2:], os.Stdout, os.Stderr))
+		case "precompress":
+			os.Exit(precompress(os.Args[2:], os.Stderr))
+		}
 	}
 	addr := net.JoinHostPort(cmp.Or(os.Getenv("HOST"), "127.0.0.1"), cmp.Or(os.Getenv("PORT"), "8000"))
 	cfg, err := serverConfig(os.Getenv)
 	if err != nil {
 		log.Fatal(err) // a bad setting must not silently fall back to defaults
 	}
-	cfg.App = handler()
+	// Build-time .br/.gz copies of web/ files are served when accepted.
+	cfg.App = server.Precompressed("web", handler())
 	srv, err := server.New(cfg)
 	if err != nil {
 		log.Fatal(err)
@@ -204,5 +210,17 @@ func handler() *app.Handler {
 		Styles:  []string{"/web/spanfall.css", "/web/viewer.css"},
 		Version: version,
 		Env:     env,
+		// The loading screen counts decompressed bytes: give it the
+		// decompressed size, whatever encoding the wasm is served in.
+		WasmContentLength: wasmSize("web/app.wasm"),
 	}
+}
+
+// wasmSize returns the size of the built wasm, "" when it is missing.
+func wasmSize(path string) string {
+	st, err := os.Stat(path)
+	if err != nil {
+		return ""
+	}
+	return strconv.FormatInt(st.Size(), 10)
 }

@@ -7,7 +7,7 @@ import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { chromium } from 'playwright-core';
-import { startCollector, startServer, waitForApp, waitForServiceWorkerControl, CHROMIUM_ARGS } from '../harness.mjs';
+import { startCollector, startServer, waitForApp, waitForServiceWorkerControl, CHROMIUM_ARGS, REPO_ROOT } from '../harness.mjs';
 
 let collector;
 let server;
@@ -57,4 +57,23 @@ test('Chromium reports the app installable, with local icons only', { timeout: 1
   const cdp = await context.newCDPSession(page);
   const { installabilityErrors } = await cdp.send('Page.getInstallabilityErrors');
   assert.deepEqual(installabilityErrors, [], `Page.getInstallabilityErrors: ${JSON.stringify(installabilityErrors)}`);
+});
+
+test('app.wasm is served precompressed by Accept-Encoding', { timeout: 60_000 }, async () => {
+  const raw = (await fs.stat(path.join(REPO_ROOT, 'web', 'app.wasm'))).size;
+  for (const [accept, want] of [['br, gzip', 'br'], ['gzip', 'gzip'], ['identity', null]]) {
+    const res = await fetch(`${server.baseURL}/web/app.wasm`, { headers: { 'Accept-Encoding': accept } });
+    assert.equal(res.status, 200);
+    assert.equal(res.headers.get('content-encoding'), want, `Accept-Encoding: ${accept}`);
+    assert.equal(res.headers.get('content-type'), 'application/wasm');
+    const body = new Uint8Array(await res.arrayBuffer()); // fetch decodes br and gzip
+    assert.equal(body.length, raw, `decoded size with Accept-Encoding: ${accept}`);
+    if (want) {
+      assert.ok(Number(res.headers.get('content-length')) < raw / 3, `the ${want} copy is much smaller than ${raw} bytes`);
+    }
+  }
+  const page = await context.newPage();
+  await page.goto(`${server.baseURL}/`);
+  const total = await page.evaluate(() => goappWasmContentLength);
+  assert.equal(Number(total), raw, 'the loading screen counts against the decompressed size');
 });
