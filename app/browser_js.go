@@ -231,6 +231,8 @@ type recordAnswer struct {
 // errors of them with error status, and resolves with their ids once they
 // are persisted.
 //
+// attrs: {key: value} adds string attributes to every span.
+//
 // With trace: true the count spans make ONE new trace instead: a root
 // named name and count-1 descendants, each span the child of span
 // (i-1)/fanout (default fanout 4), every tenth with an event. With trace:
@@ -240,6 +242,7 @@ func (p *pipeline) record(ctx context.Context, args []js.Value) (any, error) {
 	count, errs, name, fanout := 1, 0, "test.span", 4
 	var one bool
 	var parent trace.SpanContext
+	var extra []attribute.KeyValue // attrs: string attributes on every span
 	if len(args) > 0 && args[0].Type() == js.TypeObject {
 		o := args[0]
 		if v := o.Get("count"); v.Type() == js.TypeNumber {
@@ -250,6 +253,13 @@ func (p *pipeline) record(ctx context.Context, args []js.Value) (any, error) {
 		}
 		if v := o.Get("name"); v.Type() == js.TypeString {
 			name = v.String()
+		}
+		if v := o.Get("attrs"); v.Type() == js.TypeObject {
+			keys := js.Global().Get("Object").Call("keys", v)
+			for i := range keys.Length() {
+				k := keys.Index(i).String()
+				extra = append(extra, attribute.String(k, js.Global().Get("String").Invoke(v.Get(k)).String()))
+			}
 		}
 		if v := o.Get("fanout"); v.Type() == js.TypeNumber && v.Int() > 0 {
 			fanout = v.Int()
@@ -288,7 +298,7 @@ func (p *pipeline) record(ctx context.Context, args []js.Value) (any, error) {
 		c, s := t.Start(pctx, name, trace.WithAttributes(
 			attribute.Int("test.index", i), attribute.String("test.kind", "record"),
 			attribute.Bool("test.error", i >= count-errs),
-		))
+		), trace.WithAttributes(extra...))
 		if one && i%10 == 3 {
 			s.AddEvent("test.event", trace.WithAttributes(attribute.Int("test.index", i)))
 		}
