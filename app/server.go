@@ -193,14 +193,19 @@ func handler() *app.Handler {
 	if _, err := parseBrowserConfig(os.Getenv); err != nil {
 		log.Fatal(err) // a bad setting must not silently fall back to defaults
 	}
+	worker, err := server.AppWorker(app.DefaultAppWorkerJS)
+	if err != nil {
+		log.Fatal(err)
+	}
 	return &app.Handler{
-		Name:            "Spanfall",
-		ShortName:       "Spanfall",
-		Title:           "Spanfall",
-		Description:     "Offline-first OpenTelemetry tracing for Go WebAssembly, with a local waterfall viewer.",
-		BackgroundColor: "#11141b",
-		ThemeColor:      "#1b1f2a",
-		LoadingLabel:    "Loading Spanfall {progress}%",
+		ServiceWorkerTemplate: worker,
+		Name:                  "Spanfall",
+		ShortName:             "Spanfall",
+		Title:                 "Spanfall",
+		Description:           "Offline-first OpenTelemetry tracing for Go WebAssembly, with a local waterfall viewer.",
+		BackgroundColor:       "#11141b",
+		ThemeColor:            "#1b1f2a",
+		LoadingLabel:          "Loading Spanfall {progress}%",
 		Icon: app.Icon{
 			Default:  "/web/icon-192.png",
 			Large:    "/web/icon-512.png",

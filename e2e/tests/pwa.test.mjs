@@ -77,3 +77,23 @@ test('app.wasm is served precompressed by Accept-Encoding', { timeout: 60_000 },
   const total = await page.evaluate(() => goappWasmContentLength);
   assert.equal(Number(total), raw, 'the loading screen counts against the decompressed size');
 });
+
+test('offline after one visit: the app starts, records spans and the viewer works from the service worker cache', { timeout: 120_000 }, async () => {
+  const page = await context.newPage();
+  await page.goto(`${server.baseURL}/`);
+  await waitForApp(page);
+  await waitForServiceWorkerControl(page);
+  await context.setOffline(true);
+  try {
+    const res = await page.reload();
+    assert.ok(res?.fromServiceWorker(), 'the offline reload is served by the service worker');
+    await waitForApp(page);
+    const { spanIds: [id], traceIds: [traceId] } = await page.evaluate(() => window.spanfall.record({ count: 1, name: 'offline.shell' }));
+    assert.ok(id, 'a span is recorded offline');
+    await page.goto(`${server.baseURL}/viewer?trace=${traceId}`);
+    await page.locator(`[data-testid="trace-row"][data-trace-id="${traceId}"]`).waitFor({ state: 'visible', timeout: 30_000 });
+    await page.locator(`[role="treegrid"] [role="row"][data-span-id="${id}"]`).waitFor({ state: 'visible', timeout: 30_000 });
+  } finally {
+    await context.setOffline(false);
+  }
+});
