@@ -137,3 +137,24 @@ func BenchmarkMarkExported512(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkTrace5000 reads one trace of 5,000 spans (the viewer opening
+// a big trace).
+func BenchmarkTrace5000(b *testing.B) {
+	s, err := openBench(b)
+	if err != nil {
+		b.Fatal(err)
+	}
+	spans := batchOf(7, 5000)
+	for i := 0; i < len(spans); i += 500 {
+		if err := s.Put(b.Context(), spans[i:i+500]); err != nil {
+			b.Fatal(err)
+		}
+	}
+	for b.Loop() {
+		recs, err := s.Trace(b.Context(), spans[0].TraceID)
+		if err != nil || len(recs) != 5000 {
+			b.Fatalf("Trace = %d records, %v", len(recs), err)
+		}
+	}
+}
