@@ -18,7 +18,7 @@ GOSRC   := $(shell find app cache tracer viewer -name '*.go' 2>/dev/null) go.mod
 WASIP1_PKGS := ./tracer/... ./cache ./cache/filestore
 
 # Browser-backed packages run in real Chromium through wasmbrowsertest.
-BROWSER_PKGS := ./cache/idb/... ./tracer/browser/... ./tracer/otlp/...
+BROWSER_PKGS := ./cache/idb/... ./tracer/browser/... ./tracer/otlp/... ./tracer/internal/...
 
 .PHONY: all build run test test-host test-browser test-e2e check-wasip1 deps-chromium clean sizes bench
 

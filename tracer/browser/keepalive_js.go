@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/spanfall/spanfall/tracer"
+	"github.com/spanfall/spanfall/tracer/internal/jspromise"
 	"github.com/spanfall/spanfall/tracer/otlp"
 	"github.com/spanfall/spanfall/tracer/span"
 )
@@ -57,7 +58,7 @@ func (k *KeepaliveExporter) Export(ctx context.Context, spans []span.Span) (trac
 	init.Set("headers", headers)
 	init.Set("keepalive", true)
 	init.Set("mode", "cors")
-	resp, err := awaitPromise(ctx, js.Global().Call("fetch", k.URL, init))
+	resp, err := jspromise.Await(ctx, js.Global().Call("fetch", k.URL, init))
 	if err != nil {
 		return tracer.ExportResult{}, fmt.Errorf("tracer/browser: keepalive post of %d spans: %w", len(spans), err)
 	}
@@ -71,32 +72,4 @@ func (k *KeepaliveExporter) Export(ctx context.Context, spans []span.Span) (trac
 		return tracer.ExportResult{}, &otlp.HTTPError{StatusCode: status, RetryAfter: after}
 	}
 	return tracer.ExportResult{}, nil
-}
-
-// awaitPromise waits for p from a goroutine (never a JS callback).
-func awaitPromise(ctx context.Context, p js.Value) (js.Value, error) {
-	type result struct {
-		v   js.Value
-		err error
-	}
-	ch := make(chan result, 1)
-	ok := js.FuncOf(func(_ js.Value, a []js.Value) any {
-		ch <- result{v: a[0]}
-		return nil
-	})
-	fail := js.FuncOf(func(_ js.Value, a []js.Value) any {
-		ch <- result{err: fmt.Errorf("%s", js.Global().Get("String").Invoke(a[0]).String())}
-		return nil
-	})
-	p.Call("then", ok, fail)
-	select {
-	case r := <-ch:
-		ok.Release()
-		fail.Release()
-		return r.v, r.err
-	case <-ctx.Done():
-		// The callbacks stay registered: releasing them now would make a
-		// late settlement call a released function.
-		return js.Undefined(), ctx.Err()
-	}
 }

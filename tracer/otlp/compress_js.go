@@ -3,9 +3,12 @@
 package otlp
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"syscall/js"
+
+	"github.com/spanfall/spanfall/tracer/internal/jspromise"
 )
 
 // errNoCompressionStream says the browser lacks CompressionStream (or the
@@ -52,7 +55,7 @@ func gzipNative(in []byte) (out []byte, err error) {
 	src := u8.New(len(in))
 	js.CopyBytesToJS(src, in)
 	stream := blob.New([]any{src}).Call("stream").Call("pipeThrough", cs.New("gzip"))
-	buf, err := await(resp.New(stream).Call("arrayBuffer"))
+	buf, err := jspromise.Await(context.Background(), resp.New(stream).Call("arrayBuffer"))
 	if err != nil {
 		return nil, fmt.Errorf("CompressionStream: %w", err)
 	}
@@ -60,50 +63,4 @@ func gzipNative(in []byte) (out []byte, err error) {
 	out = make([]byte, dst.Length())
 	js.CopyBytesToGo(out, dst)
 	return out, nil
-}
-
-// await waits for promise p to settle and returns its value or its
-// rejection as an error. The callbacks only hand the outcome over a
-// buffered channel; the waiting happens on the caller's goroutine.
-func await(p js.Value) (js.Value, error) {
-	type outcome struct {
-		v   js.Value
-		err error
-	}
-	ch := make(chan outcome, 1)
-	arg := func(args []js.Value) js.Value {
-		if len(args) == 0 {
-			return js.Undefined()
-		}
-		return args[0]
-	}
-	resolve := js.FuncOf(func(_ js.Value, args []js.Value) any {
-		ch <- outcome{v: arg(args)}
-		return nil
-	})
-	defer resolve.Release()
-	reject := js.FuncOf(func(_ js.Value, args []js.Value) any {
-		ch <- outcome{err: rejection(arg(args))}
-		return nil
-	})
-	defer reject.Release()
-	p.Call("then", resolve, reject)
-	o := <-ch
-	return o.v, o.err
-}
-
-// rejection describes a promise's rejection reason, keeping a DOMException's
-// or Error's name ("NotReadableError: …"). Unlike js.Error's Error method
-// it cannot panic on a reason that is not an object.
-func rejection(v js.Value) error {
-	if v.Type() == js.TypeObject {
-		name, msg := v.Get("name"), v.Get("message")
-		if name.Type() == js.TypeString && msg.Type() == js.TypeString {
-			return fmt.Errorf("%s: %s", name.String(), msg.String())
-		}
-	}
-	if v.Type() == js.TypeString {
-		return errors.New(v.String())
-	}
-	return fmt.Errorf("promise rejected with %s", v.Type())
 }

@@ -47,30 +47,3 @@ func TestGzipNativeThrows(t *testing.T) {
 		t.Fatalf("platformGzip did not fall back: %v", err)
 	}
 }
-
-// TestAwaitRejection checks a rejected promise, with an Error and with a
-// bare string, becomes an error naming it.
-func TestAwaitRejection(t *testing.T) {
-	promise := js.Global().Get("Promise")
-	tests := []struct {
-		name   string
-		reason js.Value
-		want   string
-	}{
-		{"DOMException", js.Global().Get("DOMException").New("gone", "NotReadableError"), "NotReadableError: gone"},
-		{"string", js.ValueOf("plain"), "plain"},
-		{"number", js.ValueOf(7), "promise rejected with number"},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			_, err := await(promise.Call("reject", tt.reason))
-			if err == nil || err.Error() != tt.want {
-				t.Fatalf("err = %v, want %q", err, tt.want)
-			}
-		})
-	}
-	v, err := await(promise.Call("resolve", 42))
-	if err != nil || v.Int() != 42 {
-		t.Fatalf("resolve: %v %v", v, err)
-	}
-}
