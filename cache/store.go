@@ -97,3 +97,12 @@ type Store interface {
 	// Close releases the store; later calls return ErrClosed.
 	Close() error
 }
+
+// Seqs returns the Seq of each record, in order: what MarkExported takes.
+func Seqs(recs []Record) []uint64 {
+	seqs := make([]uint64, len(recs))
+	for i, r := range recs {
+		seqs[i] = r.Seq
+	}
+	return seqs
+}

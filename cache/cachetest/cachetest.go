@@ -431,10 +431,7 @@ func testConcurrentPuts(t *testing.T, s cache.Store) {
 				t.Errorf("Pending: %v", err)
 				return
 			}
-			seqs := make([]uint64, len(recs))
-			for i, r := range recs {
-				seqs[i] = r.Seq
-			}
+			seqs := cache.Seqs(recs)
 			if err := s.MarkExported(ctx, seqs); err != nil {
 				t.Errorf("MarkExported: %v", err)
 				return

@@ -319,10 +319,7 @@ func testConcurrentPutsAtCap(t *testing.T, newStore NewStore) {
 				t.Errorf("Pending: %v", err)
 				return
 			}
-			seqs := make([]uint64, len(recs))
-			for i, r := range recs {
-				seqs[i] = r.Seq
-			}
+			seqs := cache.Seqs(recs)
 			if err := s.MarkExported(ctx, seqs); err != nil {
 				t.Errorf("MarkExported: %v", err)
 				return

@@ -127,10 +127,7 @@ func BenchmarkMarkExported512(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		seqs := make([]uint64, len(recs))
-		for i, r := range recs {
-			seqs[i] = r.Seq
-		}
+		seqs := cache.Seqs(recs)
 		b.StartTimer()
 		if err := s.MarkExported(ctx, seqs); err != nil {
 			b.Fatal(err)

@@ -618,10 +618,7 @@ func TestMarkExportedOverQuotaDeletesDelivered(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	seqs := make([]uint64, len(recs))
-	for i, r := range recs {
-		seqs[i] = r.Seq
-	}
+	seqs := cache.Seqs(recs)
 	idb.SetMarkFault(s, func() error { return quotaExceeded })
 	if err := s.MarkExported(ctx, seqs); err != nil {
 		t.Fatalf("MarkExported over quota = %v, want the delivered spans deleted instead", err)
