@@ -70,7 +70,15 @@ func startBrowser() cache.Store {
 		expOpts = append(expOpts, otlp.WithCompression(otlp.CompressionNone))
 	}
 	exporter := otlp.NewExporter(exportURL, expOpts...)
+	// Spans left pending offline or after a failed flush: let the service
+	// worker send them even if every tab is closed first (docs/pwa.md).
+	bgSync := browser.NewBackgroundSync(browser.SyncTag)
 	p.flusher = tracer.NewFlusher(p.store, exporter,
+		tracer.WithOnFlush(func(res tracer.FlushResult, err error) {
+			if browser.NeedsSync(res, err, browser.Online()) {
+				bgSync.Request(ctx, func(err error) { log.Printf("spanfall: %v", err) })
+			}
+		}),
 		tracer.WithLocker(browser.NewWebLocks("spanfall-flush")),
 		tracer.WithStateStore(browser.NewLocalState("spanfall.flush.v1")),
 		tracer.WithBatchSize(cfg.BatchSize),

@@ -44,8 +44,10 @@ func serve() {
 	if err != nil {
 		log.Fatal(err) // a bad setting must not silently fall back to defaults
 	}
-	// Build-time .br/.gz copies of web/ files are served when accepted.
-	cfg.App = server.Precompressed("web", handler())
+	// Assets under versioned URLs (long-lived caching), with their
+	// build-time .br/.gz copies when accepted; see docs/pwa.md.
+	h, assets := handler()
+	cfg.App = assets.Handler(h)
 	srv, err := server.New(cfg)
 	if err != nil {
 		log.Fatal(err)
@@ -185,15 +187,24 @@ func splitList(s string) []string {
 	return out
 }
 
-func handler() *app.Handler {
+func handler() (*app.Handler, *server.Assets) {
 	env := map[string]string{}
 	for _, k := range browserEnv {
 		env[k] = os.Getenv(k)
 	}
-	if _, err := parseBrowserConfig(os.Getenv); err != nil {
+	bcfg, err := parseBrowserConfig(os.Getenv)
+	if err != nil {
 		log.Fatal(err) // a bad setting must not silently fall back to defaults
 	}
+	version := appVersion(os.Getenv, version, time.Now())
+	assets, err := server.NewAssets("web", version)
+	if err != nil {
+		log.Fatal(err)
+	}
 	worker, err := server.AppWorker(app.DefaultAppWorkerJS)
+	if err == nil {
+		worker, err = server.WithBackgroundSync(worker, server.SyncConfig{ExportURL: bcfg.ExportURL, Gzip: !bcfg.NoGzip, BatchSize: bcfg.BatchSize})
+	}
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -212,13 +223,14 @@ func handler() *app.Handler {
 			Maskable: "/web/icon-maskable-512.png",
 			SVG:      "/web/icon.svg",
 		},
-		Styles:  []string{"/web/spanfall.css", "/web/viewer.css"},
-		Version: version,
-		Env:     env,
+		Styles:    []string{"/web/spanfall.css", "/web/viewer.css"},
+		Version:   version,
+		Resources: assets,
+		Env:       env,
 		// The loading screen counts decompressed bytes: give it the
 		// decompressed size, whatever encoding the wasm is served in.
 		WasmContentLength: wasmSize("web/app.wasm"),
-	}
+	}, assets
 }
 
 // wasmSize returns the size of the built wasm, "" when it is missing.

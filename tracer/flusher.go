@@ -66,6 +66,7 @@ type Flusher struct {
 	maximum   time.Duration
 	now       func() time.Time
 	jitter    func() float64
+	onFlush   func(FlushResult, error)
 
 	mu     sync.Mutex
 	last   FlushState // the state as of this process's last flush
@@ -113,6 +114,15 @@ func WithBackoff(initial, maximum time.Duration) FlusherOption {
 // tests. Defaults: time.Now and math/rand/v2.
 func WithClock(now func() time.Time, jitter func() float64) FlusherOption {
 	return func(f *Flusher) { f.now, f.jitter = now, jitter }
+}
+
+// WithOnFlush sets a function called after every flush (Flush, TryFlush,
+// FlushVia and Run's), skipped ones included, with its result and error,
+// on the goroutine that flushed, once the lock is released. It must not
+// block; the browser uses it to register a Background Sync when spans are
+// left pending. Default none.
+func WithOnFlush(fn func(FlushResult, error)) FlusherOption {
+	return func(f *Flusher) { f.onFlush = fn }
 }
 
 // NewFlusher returns a flusher from store to exporter.
@@ -177,6 +187,9 @@ func (f *Flusher) FlushVia(ctx context.Context, exp Exporter, maxRequests int) (
 }
 
 func (f *Flusher) do(ctx context.Context, wait, explicit bool, exp Exporter, budget int) (res FlushResult, err error) {
+	if f.onFlush != nil {
+		defer func() { f.onFlush(res, err) }()
+	}
 	ran, lerr := f.lock.Do(ctx, wait, func(ctx context.Context) {
 		res, err = f.flushHeld(ctx, explicit, exp, budget)
 	})

@@ -57,9 +57,12 @@ func Precompressed(dir string, next http.Handler) http.Handler {
 			h.Set("Content-Encoding", enc.coding)
 			h.Add("Vary", "Accept-Encoding")
 			h.Set("Content-Length", strconv.FormatInt(st.Size(), 10))
-			// The service worker revalidates by version; browsers must not
-			// keep a stale copy on their own.
-			h.Set("Cache-Control", "no-cache")
+			// Unless the caller set a policy (Assets, for versioned URLs),
+			// the copy is revalidated: the service worker revalidates by
+			// version, and browsers must not keep a stale copy on their own.
+			if h.Get("Cache-Control") == "" {
+				h.Set("Cache-Control", RevalidateCache)
+			}
 			// ServeContent handles Range, If-Modified-Since and HEAD.
 			http.ServeContent(w, r, "", st.ModTime(), f)
 			return
