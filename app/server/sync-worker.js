@@ -22,7 +22,7 @@ self.addEventListener("sync", (event) => {
 });
 
 // spanfallSyncLog keeps the outcome of the last syncs ({at, exported,
-// dropped, requests, error}), newest last, for devtools and tests.
+// dropped, requests, error, done}), newest last, for devtools and tests.
 self.spanfallSyncLog = [];
 
 async function spanfallSyncFlush() {
@@ -39,6 +39,8 @@ async function spanfallSyncFlush() {
     entry.error = String(err && err.message ? err.name + ": " + err.message : err);
     console.warn("spanfall: background sync failed, the browser will retry:", entry.error);
     throw err;
+  } finally {
+    entry.done = true;
   }
 }
 
