@@ -373,15 +373,16 @@ export function serverBinary() {
 
 /**
  * Starts the Spanfall server (cwd = repo root, it serves web/ from there) on a
- * free port, exporting to the given collector. Returns { port, baseURL, dir, stop() }.
+ * free port (or on port, e.g. to restart it as another version), exporting
+ * to the given collector. Returns { port, baseURL, dir, stop() }.
  */
-export async function startServer({ collector, flushInterval = '1s', env = {} } = {}) {
+export async function startServer({ collector, flushInterval = '1s', env = {}, port: fixedPort } = {}) {
   const bin = serverBinary();
   if (!existsSync(bin)) {
     throw new Error(`Spanfall server binary not found at ${bin}: build the app first (make), or set SPANFALL_SERVER`);
   }
   const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'spanfall-server-'));
-  const port = await freePort();
+  const port = fixedPort ?? await freePort();
   const proc = startProcess('spanfall', bin, [], {
     cwd: REPO_ROOT,
     env: {
