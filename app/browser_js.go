@@ -70,12 +70,13 @@ func startBrowser() cache.Store {
 		expOpts = append(expOpts, otlp.WithCompression(otlp.CompressionNone))
 	}
 	exporter := otlp.NewExporter(exportURL, expOpts...)
-	// Spans left pending offline or after a failed flush: let the service
-	// worker send them even if every tab is closed first (docs/pwa.md).
+	// Spans left pending offline, or after a failed flush of a hidden
+	// page: let the service worker send them even if every tab is closed
+	// first (docs/pwa.md).
 	bgSync := browser.NewBackgroundSync(browser.SyncTag)
 	p.flusher = tracer.NewFlusher(p.store, exporter,
 		tracer.WithOnFlush(func(res tracer.FlushResult, err error) {
-			if browser.NeedsSync(res, err, browser.Online()) {
+			if browser.NeedsSync(res, err, browser.Online(), browser.Visible()) {
 				bgSync.Request(ctx, func(err error) { log.Printf("spanfall: %v", err) })
 			}
 		}),

@@ -9,8 +9,8 @@
 // as one OTLP JSON ExportTraceServiceRequest (gzip through CompressionStream
 // unless configured off) under the same Web Lock as the page's flusher, and
 // marked exported only after a 2xx. 413 splits a batch; another refusal that
-// retrying cannot fix drops the batch (marked, as the Go flusher does); 429,
-// 502-504 and network failures keep everything and reject the sync, so the
+// retrying cannot fix drops the batch (marked, as the Go flusher does); 408,
+// 429, 502-504 and network failures keep everything and reject the sync, so the
 // browser retries it later with its own backoff.
 const spanfallSync = {{.SpanfallSync}};
 
@@ -198,7 +198,7 @@ async function spanfallSend(db, items, resources, entry) {
     await spanfallSend(db, items.slice(h), resources, entry);
     return;
   }
-  if ([429, 502, 503, 504].includes(resp.status)) {
+  if ([408, 429, 502, 503, 504].includes(resp.status)) {
     const after = resp.headers.get("Retry-After");
     throw new Error("collector answered " + resp.status + (after ? " (Retry-After " + after + ")" : "") + ": " + seqs.length + " spans kept");
   }

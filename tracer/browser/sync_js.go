@@ -66,6 +66,13 @@ func (b *BackgroundSync) Register(ctx context.Context) error {
 	return nil
 }
 
+// Visible reports whether the document is visible (document.visibilityState;
+// true where there is no document).
+func Visible() bool {
+	doc := js.Global().Get("document")
+	return !doc.Truthy() || doc.Get("visibilityState").String() != "hidden"
+}
+
 // Request registers the sync in the background (one registration at a
 // time; later requests while one runs are dropped; each gives up after
 // 30 s) and reports failures to onErr, which may be nil. It never blocks.
