@@ -159,9 +159,13 @@ async function expectExportedOnce(ids) {
     assert.equal(stored.find((s) => s.spanId === id)?.exported, true, `span ${id} is marked exported in the store`);
   }
   const { spanIds: [marker] } = await appRecord(page, { count: 1, name: 'e2e.marker' });
-  const f = await appFlush(page);
-  assert.equal(f.error, undefined, `flush: ${JSON.stringify(f)}`);
-  assert.equal(f.pending, 0);
+  // A backoff the app itself earned earlier (503 with Retry-After: 1) may
+  // still be in force: flush until it has passed.
+  let f;
+  await waitFor(async () => {
+    f = await appFlush(page);
+    return !f.error && f.pending === 0;
+  }, 30_000, { message: () => `the app flushed everything; last flush ${JSON.stringify(f)}` });
   const after = await waitForCollectorIds({ spans: () => collector.spans() }, [marker], 30_000, 'marker');
   assertEachOnce(assert, after, ids, 'spans after the app restarted');
   const st = await appStatus(page);
