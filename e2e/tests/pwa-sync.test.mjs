@@ -13,7 +13,7 @@ import {
   startCollector, startServer, waitForApp, waitForServiceWorkerControl, waitFor, appRecord, appSpans,
   appFlush, appStatus, waitForCollectorIds, assertEachOnce, assertSpanIds, CHROMIUM_ARGS,
 } from '../harness.mjs';
-import { startFaultProxy } from '../faultproxy.mjs';
+import { startFaultProxy, hasSpanId } from '../faultproxy.mjs';
 
 const TAG = 'spanfall-flush';
 
@@ -49,7 +49,7 @@ const syncTags = (page) =>
 /**
  * Opens the app online (the service worker installs and controls it), goes
  * offline, records count spans, waits until the app registered the sync,
- * then closes every page, calls beforeOnline, and goes back online (where
+ * then closes every page, calls beforeOnline(spanIds), and goes back online (where
  * Chromium may fire the sync by itself). Returns the span ids.
  */
 async function recordOfflineAndCloseAll(name, count, beforeOnline = () => {}) {
@@ -70,7 +70,7 @@ async function recordOfflineAndCloseAll(name, count, beforeOnline = () => {}) {
   }
   for (const p of context.pages()) await p.close();
   assert.equal(context.pages().length, 0, 'every page is closed');
-  await beforeOnline();
+  await beforeOnline(spanIds);
   await context.setOffline(false);
   return spanIds;
 }
@@ -102,17 +102,18 @@ async function workerSyncLog() {
 
 /**
  * Dispatches the sync and waits until the worker logged one more outcome
- * and every sync it runs is done; returns the log.
+ * and every sync it runs is done; returns the outcomes logged since the
+ * ISO time since (Chromium may fire the sync by itself on reconnecting).
  */
-async function syncOnce() {
-  const before = (await workerSyncLog())?.length ?? 0;
+async function syncOnce(since) {
+  const before = (await workerSyncLog())?.at(-1)?.at ?? '';
   const { blank } = await dispatchSync();
   const log = await waitFor(async () => {
     const l = await workerSyncLog();
-    return l && l.length > before && l.every((e) => e.done) ? l : null;
+    return l && l.length && l.at(-1).at > before && l.every((e) => e.done) ? l : null;
   }, 30_000, { message: 'the worker logged the dispatched sync' });
   await blank.close();
-  return log;
+  return log.filter((e) => e.at >= since);
 }
 
 /** Reopens the app and returns its stored spans with these ids. */
@@ -126,11 +127,12 @@ async function reopen() {
 test('the service worker sends spans recorded offline after every tab is closed', { timeout: 180_000 }, async () => {
   proxy.passThrough();
   proxy.resetLog();
+  const since = new Date().toISOString();
   const ids = await recordOfflineAndCloseAll('sync.offline', 7);
   // Back online, Chromium may fire the pending sync by itself; the
   // dispatched one then finds nothing left. Either way only the worker can
   // have sent them: no page of the app is open.
-  const log = await syncOnce();
+  const log = await syncOnce(since);
   assert.equal(context.pages().length, 0, 'still no page open');
   const spans = await waitForCollectorIds({ spans: () => collector.spans() }, ids, 30_000, 'offline spans sent by the worker');
   assertEachOnce(assert, spans, ids, 'offline spans');
@@ -178,11 +180,12 @@ test('a sync against a collector answering 503 keeps the spans pending and fails
   proxy.passThrough();
   proxy.resetLog();
   let down;
+  const since = new Date().toISOString();
   const ids = await recordOfflineAndCloseAll('sync.failing', 4, () => {
     down = proxy.reply({ status: 503, headers: { 'Retry-After': '1' }, body: 'collector down' });
   });
   try {
-    const log = await syncOnce();
+    const log = await syncOnce(since);
     assert.match(log.at(-1).error ?? '', /503/, `the sync failed on the 503: ${JSON.stringify(log.at(-1))}`);
     assert.equal(log.at(-1).exported, 0);
     assert.ok(proxy.posts().some((p) => p.status === 503 && ids.every((id) => p.spanIds.includes(id))),
@@ -200,10 +203,35 @@ test('a sync against a collector answering 503 keeps the spans pending and fails
     down.remove();
   }
   // The collector is back: the next sync sends them, once.
-  const log = await syncOnce();
+  const log = await syncOnce(new Date().toISOString());
   assert.equal(log.at(-1).error, undefined, `the retried sync succeeded: ${JSON.stringify(log.at(-1))}`);
   assert.ok(log.at(-1).exported >= ids.length, `the retried sync exported the spans: ${JSON.stringify(log.at(-1))}`);
   const spans = await waitForCollectorIds({ spans: () => collector.spans() }, ids, 30_000, 'spans kept through the failed sync');
   assertEachOnce(assert, spans, ids, 'spans kept through the failed sync');
   await expectExportedOnce(ids);
+});
+
+test('the worker sends at most 512 spans per request and splits a batch answered 413', { timeout: 180_000 }, async () => {
+  proxy.passThrough();
+  proxy.resetLog();
+  const since = new Date().toISOString();
+  const ids = await recordOfflineAndCloseAll('sync.many', 600, (spanIds) => {
+    proxy.reply({ status: 413, body: 'too large' }, { times: 1, match: hasSpanId(spanIds[0]) });
+  });
+  try {
+    const log = await syncOnce(since);
+    const spans = await waitForCollectorIds({ spans: () => collector.spans() }, ids, 60_000, 'spans of the large backlog');
+    assertEachOnce(assert, spans, ids, 'spans of the large backlog');
+    assert.deepEqual(log.filter((e) => e.error), [], `every sync succeeded: ${JSON.stringify(log)}`);
+    const posts = proxy.posts().filter((p) => p.spanIds.some((id) => ids.includes(id)));
+    assert.ok(posts.every((p) => p.spanIds.length <= 512), `at most 512 spans per request: ${proxy.describe(10)}`);
+    const refused = posts.filter((p) => p.status === 413);
+    assert.equal(refused.length, 1, `one request answered 413: ${proxy.describe(10)}`);
+    const halves = posts.filter((p) => p.status === 200 && p.spanIds.includes(ids[0]));
+    assert.equal(halves.length, 1, `the span of the refused batch went in exactly one accepted request: ${proxy.describe(10)}`);
+    assert.equal(halves[0].spanIds.length, refused[0].spanIds.length >> 1, `the refused batch was split in halves: ${proxy.describe(10)}`);
+    await expectExportedOnce(ids);
+  } finally {
+    proxy.passThrough();
+  }
 });
