@@ -21,7 +21,9 @@ func attrs(kvs []attribute.KeyValue) map[attribute.Key]string {
 
 func TestRecord(t *testing.T) {
 	const origin = 1_800_000_000_000.0
-	at := func(ms float64) time.Time { return time.Unix(1_800_000_000, 0).Add(time.Duration(ms * float64(time.Millisecond))) }
+	at := func(ms float64) time.Time {
+		return time.Unix(1_800_000_000, 0).Add(time.Duration(ms * float64(time.Millisecond)))
+	}
 	var many []Script
 	for i := range 12 {
 		many = append(many, Script{Invoker: fmt.Sprintf("s%d", i), InvokerType: "user-callback", SourceURL: "https://x/a.js", StartTime: 100, Duration: float64(i)})
@@ -34,9 +36,9 @@ func TestRecord(t *testing.T) {
 		children []string // invokers, in order
 	}{
 		{
-			name: "long task with container",
-			task: Task{Type: LongTask, Name: "self", StartTime: 100, Duration: 75, ContainerType: "window", ContainerSrc: "https://u:p@x/frame?secret=1"},
-			span: LongTask,
+			name:  "long task with container",
+			task:  Task{Type: LongTask, Name: "self", StartTime: 100, Duration: 75, ContainerType: "window", ContainerSrc: "https://u:p@x/frame?secret=1"},
+			span:  LongTask,
 			attrs: map[attribute.Key]string{AttrDuration: "75", AttrName: "self", AttrContainerType: "window", AttrContainerSrc: "https://x/frame"},
 		},
 		{

@@ -66,7 +66,7 @@ func fromEntry(e js.Value) Task {
 				Invoker: str(s, "invoker"), InvokerType: str(s, "invokerType"),
 				SourceURL: str(s, "sourceURL"), SourceFunction: str(s, "sourceFunctionName"),
 				SourceCharPosition: int(num(s, "sourceCharPosition")),
-				StartTime: num(s, "startTime"), Duration: num(s, "duration"),
+				StartTime:          num(s, "startTime"), Duration: num(s, "duration"),
 				ForcedStyleAndLayoutDuration: num(s, "forcedStyleAndLayoutDuration"),
 			})
 		}
