@@ -3,6 +3,7 @@ package goapp
 import (
 	"context"
 	"runtime/debug"
+	"sync/atomic"
 
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
 	"go.opentelemetry.io/otel"
@@ -21,9 +22,22 @@ const (
 	AttrActionName = attribute.Key("app.action.name")
 )
 
-// tracer returns the tracer of this package, from the global provider at
-// the time of the call (so a provider set after init is used).
-func tracer() trace.Tracer { return otel.Tracer(ScopeName) }
+// provider holds the trace.TracerProvider set by SetTracerProvider.
+var provider atomic.Value
+
+// SetTracerProvider makes the package record with tp instead of the global
+// provider (otel.GetTracerProvider); a noop provider turns its spans off.
+// Panics are still recovered.
+func SetTracerProvider(tp trace.TracerProvider) { provider.Store(&tp) }
+
+// tracer returns the tracer of this package, from the provider at the
+// time of the call (so a provider set after init is used).
+func tracer() trace.Tracer {
+	if tp, ok := provider.Load().(*trace.TracerProvider); ok {
+		return (*tp).Tracer(ScopeName)
+	}
+	return otel.Tracer(ScopeName)
+}
 
 // Start starts a span named name as a child of the span ctx carries (if
 // any) and returns ctx carrying the new span. End the span.

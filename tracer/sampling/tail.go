@@ -107,6 +107,7 @@ type Tail struct {
 	decided   map[string]*list.Element // of decision
 	decisions *list.List               // most recent first
 	stats     Stats
+	emit      func(span.Span) // the last Process call's, for Sweep(nil)
 }
 
 // NewTail returns a tail stage configured by cfg.
@@ -144,6 +145,7 @@ func NewTail(cfg TailConfig) *Tail {
 func (t *Tail) Process(s span.Span, sampled bool, emit func(span.Span)) {
 	var out []span.Span
 	t.mu.Lock()
+	t.emit = emit
 	now := t.cfg.Now()
 	out = t.sweepLocked(now, out)
 	switch {
@@ -160,12 +162,19 @@ func (t *Tail) Process(s span.Span, sampled bool, emit func(span.Span)) {
 }
 
 // Sweep decides the traces that have waited longer than the timeout and
-// passes the spans kept to emit. Call it now and then (Process sweeps
-// too) so a trace whose root never ends is not held forever.
+// passes the spans kept to emit (nil: the emit function of the latest
+// Process call). Call it now and then (Process sweeps too) so a trace
+// whose root never ends is not held forever.
 func (t *Tail) Sweep(emit func(span.Span)) {
 	t.mu.Lock()
 	out := t.sweepLocked(t.cfg.Now(), nil)
+	if emit == nil {
+		emit = t.emit
+	}
 	t.mu.Unlock()
+	if emit == nil {
+		return
+	}
 	for _, v := range out {
 		emit(v)
 	}
