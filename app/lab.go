@@ -24,8 +24,16 @@ type lab struct {
 	actions int
 }
 
-// OnMount registers the traced action handler.
+// OnMount loads web/lab.js (once) and registers the traced action
+// handler.
 func (l *lab) OnMount(ctx app.Context) {
+	doc := app.Window().Get("document")
+	if doc.Call("querySelector", "script[data-spanfall-lab]").IsNull() {
+		s := doc.Call("createElement", "script")
+		s.Set("src", "/web/lab.js")
+		s.Call("setAttribute", "data-spanfall-lab", "")
+		doc.Get("head").Call("appendChild", s)
+	}
 	ctx.Handle(labSaveAction, goapp.Action(func(ctx app.Context, a app.Action) {
 		_, s := goapp.Start(ctx, "lab.save.work")
 		s.SetAttributes(attribute.Int("lab.actions", l.actions+1))
@@ -43,7 +51,9 @@ func (l *lab) Render() app.UI {
 			app.Button().Attr("data-testid", "lab-throw").Text("Throw a JS error").OnClick(labThrow),
 			app.Button().Attr("data-testid", "lab-reject").Text("Reject a promise").OnClick(labReject),
 			app.Button().Attr("data-testid", "lab-panic").Text("Panic in a Go handler").
-				OnClick(goapp.Handler("lab.panic", func(app.Context, app.Event) {
+				OnClick(goapp.Handler("lab.panic", func(ctx app.Context, _ app.Event) {
+					_, step := goapp.Start(ctx, "lab.panic.step")
+					step.End()
 					l.panics++
 					var m map[string]int
 					m["boom"]++ // a runtime error: assignment to entry in nil map
@@ -65,10 +75,13 @@ func (l *lab) Render() app.UI {
 	)
 }
 
-// labThrow throws an uncaught SyntaxError from a timer: JSON.parse of bad
-// JSON, called by the browser (no eval, so the page's CSP allows it).
+// labThrow has web/lab.js throw an uncaught TypeError from a timer (a
+// same-origin script, so the error event carries the Error and its
+// stack; no eval, so the page's CSP allows it).
 func labThrow(app.Context, app.Event) {
-	app.Window().Call("setTimeout", app.Window().Get("JSON").Get("parse"), 0, "{lab: not json")
+	if lab := app.Window().Get("spanfallLab"); lab.Truthy() {
+		lab.Call("throwError")
+	}
 }
 
 // labReject rejects a promise nobody handles.
