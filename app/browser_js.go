@@ -110,9 +110,11 @@ func startBrowser() cache.Store {
 	})
 	go func() {
 		n, ok := browser.ReadNavigationTiming(ctx)
+		var page trace.SpanContext
 		if ok {
-			browser.RecordDocumentLoad(ctx, p.provider.Tracer("github.com/spanfall/spanfall/tracer/browser"), n)
+			page = browser.RecordDocumentLoad(ctx, p.provider.Tracer("github.com/spanfall/spanfall/tracer/browser"), n)
 		}
+		pageLoaded(page) // web vitals join the document load's trace
 	}()
 	p.exposeTestAPI()
 	return p.store

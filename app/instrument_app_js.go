@@ -3,9 +3,11 @@
 package main
 
 import (
+	"context"
 	"syscall/js"
 	"time"
 
+	"go.opentelemetry.io/otel/trace"
 	"go.opentelemetry.io/otel/trace/noop"
 
 	"github.com/spanfall/spanfall/goapp"
@@ -19,6 +21,22 @@ import (
 // sweepEvery is how often the tail stage decides traces whose local root
 // never ended (after sampling.DefaultTimeout).
 const sweepEvery = 5 * time.Second
+
+// pageLoadWait is how long the web vitals wait for the document load span
+// to be their parent before they start without one.
+const pageLoadWait = 15 * time.Second
+
+// pageLoad passes the document load span's context (invalid when there is
+// none) from startBrowser to the web vitals.
+var pageLoad = make(chan trace.SpanContext, 1)
+
+// pageLoaded hands the document load span's context to the web vitals.
+func pageLoaded(sc trace.SpanContext) {
+	select {
+	case pageLoad <- sc:
+	default:
+	}
+}
 
 // samplingOptions returns the provider options of c's sampling: none when
 // every trace is sampled (the default); else the head sampler with c's
@@ -52,10 +70,23 @@ func instrumentApp(p *pipeline, c appInstrumentConfig) {
 		longtask.Observe(tp.Tracer("github.com/spanfall/spanfall/tracer/longtask"))
 	}
 	if !c.NoVitals {
-		vitals.Observe(&vitals.Recorder{
-			Tracer:     tp.Tracer("github.com/spanfall/spanfall/tracer/vitals"),
-			TimeOrigin: js.Global().Get("performance").Get("timeOrigin").Float(),
-		})
+		// The observers are buffered: starting them once the document load
+		// span exists loses no entry and makes it their parent.
+		go func() {
+			parent := context.Background()
+			select {
+			case sc := <-pageLoad:
+				if sc.IsValid() {
+					parent = trace.ContextWithSpanContext(parent, sc)
+				}
+			case <-time.After(pageLoadWait):
+			}
+			vitals.Observe(&vitals.Recorder{
+				Tracer:     tp.Tracer("github.com/spanfall/spanfall/tracer/vitals"),
+				TimeOrigin: js.Global().Get("performance").Get("timeOrigin").Float(),
+				Parent:     func() context.Context { return parent },
+			})
+		}()
 	}
 	if c.NoAppSpans {
 		goapp.SetTracerProvider(noop.NewTracerProvider())

@@ -26,14 +26,14 @@ const (
 var provider atomic.Value
 
 // SetTracerProvider makes the package record with tp instead of the global
-// provider (otel.GetTracerProvider); a noop provider turns its spans off.
-// Panics are still recovered.
+// provider (otel.GetTracerProvider); a noop provider turns its spans off
+// (panics are still recovered); nil restores the global provider.
 func SetTracerProvider(tp trace.TracerProvider) { provider.Store(&tp) }
 
 // tracer returns the tracer of this package, from the provider at the
 // time of the call (so a provider set after init is used).
 func tracer() trace.Tracer {
-	if tp, ok := provider.Load().(*trace.TracerProvider); ok {
+	if tp, ok := provider.Load().(*trace.TracerProvider); ok && *tp != nil {
 		return (*tp).Tracer(ScopeName)
 	}
 	return otel.Tracer(ScopeName)

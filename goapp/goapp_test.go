@@ -13,6 +13,7 @@ import (
 	sdktrace "go.opentelemetry.io/otel/sdk/trace"
 	"go.opentelemetry.io/otel/sdk/trace/tracetest"
 	"go.opentelemetry.io/otel/trace"
+	"go.opentelemetry.io/otel/trace/noop"
 
 	"github.com/spanfall/spanfall/tracer/exception"
 )
@@ -121,5 +122,17 @@ func TestActionFollowsDispatcher(t *testing.T) {
 	}
 	if inHandler.SpanID() != orphan.SpanContext().SpanID() {
 		t.Errorf("the handler's ctx does not carry the action span")
+	}
+}
+
+// With a noop provider no span is recorded, and panics are still
+// recovered.
+func TestSetTracerProviderNoop(t *testing.T) {
+	sr := useRecorder(t)
+	SetTracerProvider(noop.NewTracerProvider())
+	t.Cleanup(func() { SetTracerProvider(nil) })
+	Handler("x", func(app.Context, app.Event) { panic("still recovered") })(app.Context{}, app.Event{})
+	if n := len(sr.Ended()); n != 0 {
+		t.Fatalf("%d spans recorded with a noop provider", n)
 	}
 }

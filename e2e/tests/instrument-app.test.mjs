@@ -192,7 +192,10 @@ test('web vitals: LCP, FCP, TTFB, CLS and INP are reported after a click and pag
       const m = new Map(vitals.map((s) => [attr(s.attributes, 'web_vital.name'), s]));
       return ['LCP', 'FCP', 'TTFB', 'CLS', 'INP'].every((n) => m.has(n)) ? m : null;
     }, 'web-vital spans for LCP, FCP, TTFB, CLS and INP', 30_000);
+    const spans = await env.spans();
     for (const [name, s] of byName) {
+      const load = spans.find((l) => l.name === 'documentLoad' && l.spanId === s.parentSpanId && l.traceId === s.traceId);
+      assert.ok(load, `${name} is a child of the page's documentLoad span`);
       const a = attrsObject(s.attributes);
       assert.equal(typeof a['web_vital.value'], 'number', `${name} value`);
       assert.ok(a['web_vital.value'] >= 0, `${name} value ${a['web_vital.value']}`);
