@@ -9,14 +9,14 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   setup, withDiagnostics, waitForApp, appFlush, appSpans, appStatus, waitFor, attr, attrsObject,
-  startServer,
+  startServer, APP_INSTRUMENTATION_ON,
 } from '../harness.mjs';
 
 const STATUS_ERROR = 2;
 
 let env;
 before(async () => {
-  env = await setup();
+  env = await setup({ serverEnv: APP_INSTRUMENTATION_ON });
 });
 after(async () => {
   await env?.close();
@@ -207,7 +207,7 @@ test('web vitals: LCP, FCP, TTFB, CLS and INP are reported after a click and pag
 });
 
 test('sampling ratio 0 with the tail rule: an erroring trace is kept whole, a clean one dropped', { timeout: 120_000 }, async () => {
-  const server = await startServer({ collector: env.collector, env: { SPANFALL_SAMPLE_RATIO: '0', SPANFALL_SLOW_ROOT: '30s' } });
+  const server = await startServer({ collector: env.collector, env: { ...APP_INSTRUMENTATION_ON, SPANFALL_SAMPLE_RATIO: '0', SPANFALL_SLOW_ROOT: '30s' } });
   try {
     const { page } = await env.newPage();
     await withDiagnostics(env, 'instrument-sampling', () => page, async () => {
