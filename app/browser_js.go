@@ -23,6 +23,7 @@ import (
 	"github.com/spanfall/spanfall/tracer"
 	"github.com/spanfall/spanfall/tracer/browser"
 	"github.com/spanfall/spanfall/tracer/otlp"
+	"github.com/spanfall/spanfall/tracer/sampling"
 )
 
 // serve is the server's: the wasm never gets past RunWhenOnBrowser.
@@ -34,6 +35,7 @@ type pipeline struct {
 	storeErr error
 	provider *tracer.Provider
 	flusher  *tracer.Flusher
+	tail     *sampling.Tail // nil unless sampling is configured (instrument_app_js.go)
 }
 
 // startBrowser opens the span store (IndexedDB, or memory when IndexedDB
@@ -90,13 +92,14 @@ func startBrowser() cache.Store {
 		attribute.String("service.name", "spanfall-demo"),
 		attribute.String("service.version", cmp.Or(app.Getenv("GOAPP_VERSION"), "dev")),
 	}, browser.ResourceAttributes()...)
-	p.provider = tracer.NewProvider(p.store,
+	p.provider = tracer.NewProvider(p.store, append([]tracer.Option{
 		tracer.WithResourceAttributes(attrs...),
 		tracer.WithOnline(browser.Online),
 		tracer.WithOnPersist(p.flusher.Notify),
-	)
+	}, p.samplingOptions(cfg.App)...)...)
 	otel.SetTracerProvider(p.provider)
 	otel.SetTextMapPropagator(propagation.TraceContext{})
+	instrumentApp(p, cfg.App)
 
 	go p.flusher.Run(ctx, cfg.FlushInterval)
 	browser.OnOnline(func() { _ = p.flusher.NetworkBack(ctx) })
@@ -116,9 +119,11 @@ func startBrowser() cache.Store {
 	})
 	go func() {
 		n, ok := browser.ReadNavigationTiming(ctx)
+		var page trace.SpanContext
 		if ok {
-			browser.RecordDocumentLoad(ctx, p.provider.Tracer("github.com/spanfall/spanfall/tracer/browser"), n)
+			page = browser.RecordDocumentLoad(ctx, p.provider.Tracer("github.com/spanfall/spanfall/tracer/browser"), n)
 		}
+		pageLoaded(page) // web vitals join the document load's trace
 	}()
 	p.exposeTestAPI()
 	return p.store
@@ -177,6 +182,7 @@ type statusAnswer struct {
 	Flush     tracer.FlushState `json:"flush"`
 	LastFlush string            `json:"lastFlush,omitempty"`
 	LastError string            `json:"lastError,omitempty"`
+	Sampling  *sampling.Stats   `json:"sampling,omitempty"`
 }
 
 func (p *pipeline) status(ctx context.Context, _ []js.Value) (any, error) {
@@ -190,6 +196,7 @@ func (p *pipeline) status(ctx context.Context, _ []js.Value) (any, error) {
 		Spans: st.Spans, Pending: st.Pending, Exported: st.Exported, Traces: st.Traces, Bytes: st.Bytes,
 		Evicted: evictedAnswer{Evictions: st.Evicted, Total: st.Evicted.Total()},
 		Dropped: p.provider.Processor.Dropped(), Flush: fs, LastError: fs.LastError,
+		Sampling: p.samplingStats(),
 	}
 	if p.storeErr != nil {
 		a.StoreErr = p.storeErr.Error()

@@ -9,7 +9,7 @@ import (
 
 // browserEnv lists the server environment variables passed through to the
 // wasm (go-app's Handler.Env, read there with app.Getenv).
-var browserEnv = []string{
+var browserEnv = append([]string{
 	"SPANFALL_EXPORT_URL",
 	"SPANFALL_FLUSH_INTERVAL",
 	"SPANFALL_BATCH_SIZE",
@@ -19,7 +19,7 @@ var browserEnv = []string{
 	"SPANFALL_MAX_AGE",
 	"SPANFALL_OTLP_ENCODING",
 	"SPANFALL_OTLP_COMPRESSION",
-}
+}, appInstrumentEnv...)
 
 // browserConfig is the pipeline configuration of the wasm. Zero values
 // mean the library defaults.
@@ -33,6 +33,8 @@ type browserConfig struct {
 	MaxAge        time.Duration // SPANFALL_MAX_AGE (store cap)
 	JSON          bool          // SPANFALL_OTLP_ENCODING=json (default protobuf)
 	NoGzip        bool          // SPANFALL_OTLP_COMPRESSION=none (default gzip)
+
+	App appInstrumentConfig // app instrumentation and sampling (config_app.go)
 }
 
 // parseBrowserConfig reads the configuration through getenv. Every bad
@@ -87,6 +89,10 @@ func parseBrowserConfig(getenv func(string) string) (browserConfig, error) {
 		batch = 0
 	}
 	c.BatchSize, c.MaxSpans = int(batch), int(spans)
+	var err error
+	if c.App, err = parseAppInstrumentConfig(getenv); err != nil {
+		errs = append(errs, err)
+	}
 	if err := errors.Join(errs...); err != nil {
 		return c, fmt.Errorf("spanfall: configuration: %w", err)
 	}

@@ -13,6 +13,7 @@ import (
 	"go.opentelemetry.io/otel/codes"
 	"go.opentelemetry.io/otel/trace"
 
+	"github.com/spanfall/spanfall/goapp"
 	"github.com/spanfall/spanfall/tracer"
 	"github.com/spanfall/spanfall/viewer"
 )
@@ -55,6 +56,7 @@ func (d *demo) Render() app.UI {
 				Text("Run demo action").
 				OnClick(d.onAction),
 			app.A().Href("/viewer").Attr("data-testid", "open-viewer").Text("Open the viewer"),
+			app.A().Href("/lab").Attr("data-testid", "open-lab").Text("Instrumentation lab"),
 		),
 		app.P().Attr("data-testid", "demo-runs").Text(fmt.Sprintf("%d actions traced", d.runs)),
 		app.If(d.last != "", func() app.UI {
@@ -65,6 +67,7 @@ func (d *demo) Render() app.UI {
 			)
 		}),
 		&viewer.Panel{},
+		&goapp.Nav{},
 	)
 }
 

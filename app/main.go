@@ -14,6 +14,7 @@ func main() {
 	store := startBrowser() // nil on the server
 	viewer.UseStore(store)
 	app.Route("/", func() app.Composer { return &demo{} })
+	app.Route("/lab", func() app.Composer { return &lab{} })
 	app.Route("/viewer", func() app.Composer { return viewer.NewPage(store) })
 	app.RunWhenOnBrowser()
 	serve()

@@ -372,6 +372,17 @@ export function serverBinary() {
 }
 
 /**
+ * Server environment that turns off the app instrumentation recording spans
+ * in the background (long tasks, web vitals, go-app routes, page errors):
+ * startServer applies it first, so tests that count their own spans see only
+ * those. Tests of the instrumentation pass APP_INSTRUMENTATION_ON in env.
+ */
+export const APP_INSTRUMENTATION_OFF = {
+  SPANFALL_ERRORS: 'off', SPANFALL_LONG_TASKS: 'off', SPANFALL_WEB_VITALS: 'off', SPANFALL_APP_SPANS: 'off',
+};
+export const APP_INSTRUMENTATION_ON = Object.fromEntries(Object.keys(APP_INSTRUMENTATION_OFF).map((k) => [k, 'on']));
+
+/**
  * Starts the Spanfall server (cwd = repo root, it serves web/ from there) on a
  * free port (or on port, e.g. to restart it as another version), exporting
  * to the given collector. Returns { port, baseURL, dir, stop() }.
@@ -391,6 +402,7 @@ export async function startServer({ collector, flushInterval = '1s', env = {}, p
       SPANFALL_EXPORT_URL: collector ? collector.tracesURL : '',
       SPANFALL_FLUSH_INTERVAL: flushInterval,
       SPANFALL_DATA: dir,
+      ...APP_INSTRUMENTATION_OFF,
       ...env,
     },
     logFile: path.join(dir, 'server.log'),

@@ -49,6 +49,11 @@ func (c *converter) Convert(s sdktrace.ReadOnlySpan) span.Span {
 	}
 	if p := s.Parent(); p.SpanID().IsValid() {
 		out.ParentSpanID = hexSpanID(p.SpanID())
+		if p.IsRemote() {
+			// SPAN_FLAGS_CONTEXT_HAS_IS_REMOTE_MASK | _IS_REMOTE_MASK: the
+			// span is its trace's local root (tracer/sampling uses it).
+			out.Flags |= 0x300
+		}
 	}
 	if evs := s.Events(); len(evs) > 0 {
 		out.Events = make([]span.Event, len(evs))

@@ -9,6 +9,7 @@ import (
 	sdktrace "go.opentelemetry.io/otel/sdk/trace"
 
 	"github.com/spanfall/spanfall/cache"
+	"github.com/spanfall/spanfall/tracer/span"
 )
 
 // config holds the options of [NewProvider].
@@ -17,6 +18,7 @@ type config struct {
 	sampler   sdktrace.Sampler
 	onPersist func(n int)
 	online    func() bool
+	tail      TailFunc
 }
 
 // Option configures [NewProvider].
@@ -46,6 +48,20 @@ func WithOnPersist(f func(n int)) Option {
 // attribute [OfflineAttr] = true. Default: always online.
 func WithOnline(f func() bool) Option {
 	return func(c *config) { c.online = f }
+}
+
+// TailFunc is a tail sampling stage between span end and the store: it
+// gets every ended, recording span as a plain value with its head decision
+// (sampled) and calls emit, at once or later, for each span to store
+// (sampling.Tail.Process is one). It is called synchronously from
+// span.End and must not block; emit never blocks.
+type TailFunc func(s span.Span, sampled bool, emit func(span.Span))
+
+// WithTail puts a tail stage in front of the store. With it, spans the
+// sampler left unsampled but recording (sdktrace.RecordOnly) reach f too.
+// Default: none (only sampled spans are stored).
+func WithTail(f TailFunc) Option {
+	return func(c *config) { c.tail = f }
 }
 
 // OfflineAttr marks spans started while the browser was offline.
@@ -79,6 +95,7 @@ func NewProvider(store cache.Store, opts ...Option) *Provider {
 		o(&c)
 	}
 	proc := NewStoreProcessor(store, c.onPersist)
+	proc.tail = c.tail
 	opts2 := []sdktrace.TracerProviderOption{
 		sdktrace.WithResource(NewResource(c.attrs...)),
 		sdktrace.WithSampler(c.sampler),

@@ -39,6 +39,7 @@ type StoreProcessor struct {
 	conv      *converter
 	maxQueue  int
 	onPersist func(n int)
+	tail      TailFunc // nil: unsampled spans are dropped
 
 	mu        sync.Mutex
 	queue     []span.Span
@@ -79,12 +80,23 @@ func NewStoreProcessor(store cache.Store, onPersist func(n int)) *StoreProcessor
 func (p *StoreProcessor) OnStart(context.Context, sdktrace.ReadWriteSpan) {}
 
 // OnEnd implements sdktrace.SpanProcessor: it converts s and queues it for
-// the store without blocking.
+// the store without blocking. Unsampled spans are dropped, unless a tail
+// stage ([WithTail]) decides which spans to queue.
 func (p *StoreProcessor) OnEnd(s sdktrace.ReadOnlySpan) {
-	if !s.SpanContext().IsSampled() {
+	sampled := s.SpanContext().IsSampled()
+	if !sampled && p.tail == nil {
 		return
 	}
 	v := p.conv.Convert(s)
+	if p.tail != nil {
+		p.tail(v, sampled, p.enqueue)
+		return
+	}
+	p.enqueue(v)
+}
+
+// enqueue queues v for the store without blocking.
+func (p *StoreProcessor) enqueue(v span.Span) {
 	p.mu.Lock()
 	if p.stopped {
 		p.dropped++
