@@ -13,9 +13,9 @@ WBT     := $(BUILD)/bin/wasmbrowsertest
 WASI    := $(BUILD)/wasiexample.wasm
 VERSION ?= $(shell git describe --always --dirty 2>/dev/null || echo dev)
 LDFLAGS := -s -w -X main.version=$(VERSION)
-GOSRC   := $(shell find app cache goapp tracer viewer -name '*.go' 2>/dev/null) go.mod go.sum
-# Packages that must build for GOOS=wasip1 with no browser code linked in.
-WASIP1_PKGS := ./tracer/... ./cache ./cache/filestore
+GOSRC   := $(shell find app cache tracer viewer -name '*.go' 2>/dev/null) go.mod go.sum
+# Packages that must build for GOOS=wasip1 with no browser code linked in. (tracer/goapp is go-app glue: go-app does not build for wasip1)
+WASIP1_PKGS = $(shell $(GO) list ./tracer/... | grep -v /tracer/goapp) ./cache ./cache/filestore
 
 # Browser-backed packages run in real Chromium through wasmbrowsertest.
 BROWSER_PKGS := ./cache/idb/... ./tracer/browser/... ./tracer/otlp/... ./tracer/internal/... ./tracer/exception/... ./tracer/longtask/...

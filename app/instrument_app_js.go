@@ -10,7 +10,7 @@ import (
 	"go.opentelemetry.io/otel/trace"
 	"go.opentelemetry.io/otel/trace/noop"
 
-	"github.com/spanfall/spanfall/goapp"
+	"github.com/spanfall/spanfall/tracer/goapp"
 	"github.com/spanfall/spanfall/tracer"
 	"github.com/spanfall/spanfall/tracer/exception"
 	"github.com/spanfall/spanfall/tracer/longtask"

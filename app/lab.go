@@ -7,7 +7,7 @@ import (
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
 	"go.opentelemetry.io/otel/attribute"
 
-	"github.com/spanfall/spanfall/goapp"
+	"github.com/spanfall/spanfall/tracer/goapp"
 )
 
 // labSaveAction is the action the lab's "dispatch an action" button sends.

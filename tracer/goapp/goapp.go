@@ -14,7 +14,7 @@ import (
 )
 
 // ScopeName is the instrumentation scope of the spans of this package.
-const ScopeName = "github.com/spanfall/spanfall/goapp"
+const ScopeName = "github.com/spanfall/spanfall/tracer/goapp"
 
 // Attribute keys.
 const (

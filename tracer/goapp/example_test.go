@@ -3,7 +3,7 @@ package goapp_test
 import (
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
 
-	"github.com/spanfall/spanfall/goapp"
+	"github.com/spanfall/spanfall/tracer/goapp"
 )
 
 type profile struct {
