@@ -84,7 +84,13 @@ func (p *StoreProcessor) OnEnd(s sdktrace.ReadOnlySpan) {
 	if !s.SpanContext().IsSampled() {
 		return
 	}
-	v := p.conv.Convert(s)
+	p.enqueue(p.conv.Convert(s))
+}
+
+// enqueue queues one ended span for the store without blocking: the entry
+// of every span, from OnEnd (the SDK) and from the lean engine's sink,
+// which passes span.Span values directly.
+func (p *StoreProcessor) enqueue(v span.Span) {
 	p.mu.Lock()
 	if p.stopped {
 		p.dropped++
