@@ -21,7 +21,8 @@ type recSpan struct {
 
 	t      *Tracer
 	sc     trace.SpanContext
-	parent trace.SpanContext
+	parent trace.SpanID // zero for a root
+	ctx    spanCtx      // the context Start returns
 
 	mu            sync.Mutex
 	ended         bool
@@ -326,8 +327,7 @@ func (s *recSpan) End(opts ...trace.SpanEndOption) {
 // package's converter converts an SDK span.
 func (s *recSpan) value(end int64) span.Span {
 	s.dedupe()
-	ps := s.parent.SpanID()
-	tid, sid, pid := hexIDs(s.sc.TraceID(), s.sc.SpanID(), ps, ps.IsValid())
+	tid, sid, pid := hexIDs(s.sc.TraceID(), s.sc.SpanID(), s.parent, s.parent.IsValid())
 	out := span.Span{
 		TraceID:                tid,
 		SpanID:                 sid,

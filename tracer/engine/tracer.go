@@ -79,7 +79,7 @@ func (t *Tracer) Start(ctx context.Context, name string, opts ...trace.SpanStart
 		return trace.ContextWithSpan(ctx, s), s
 	}
 
-	s := &recSpan{t: t, sc: sc, parent: psc, name: name, kind: trace.ValidateSpanKind(cfg.SpanKind())}
+	s := &recSpan{t: t, sc: sc, parent: psc.SpanID(), name: name, kind: trace.ValidateSpanKind(cfg.SpanKind())}
 	if ts := cfg.Timestamp(); !ts.IsZero() {
 		s.start = ts.UnixNano()
 	} else {
@@ -92,7 +92,7 @@ func (t *Tracer) Start(ctx context.Context, name string, opts ...trace.SpanStart
 		attrs = append(attrs, p.offline)
 	}
 	s.initAttrs(attrs)
-	return trace.ContextWithSpan(ctx, s), s
+	return withSpan(ctx, s), s
 }
 
 // nonRecording is a span the sampler dropped: it carries its span context
