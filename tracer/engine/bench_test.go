@@ -8,6 +8,7 @@ import (
 	"go.opentelemetry.io/otel/attribute"
 	"go.opentelemetry.io/otel/trace"
 
+	"github.com/spanfall/spanfall/tracer/internal/benchutil"
 	"github.com/spanfall/spanfall/tracer/span"
 )
 
@@ -65,4 +66,42 @@ func BenchmarkStartConfig(b *testing.B) {
 			attribute.String("a", "x"), attribute.String("b", "y"),
 			attribute.Int("i", 1), attribute.Int("j", 2), attribute.Bool("ok", true)))
 	}
+}
+
+// BenchmarkClockVsTimeNow: the engine's clock read against time.Now.
+func BenchmarkClockVsTimeNow(b *testing.B) {
+	c := newClock()
+	var sink int64
+	benchutil.Interleave(b, 20_000, []string{"clock", "timeNow"}, []func(int){
+		func(n int) {
+			for range n {
+				sink += c.now()
+			}
+		},
+		func(n int) {
+			for range n {
+				sink += time.Now().UnixNano()
+			}
+		},
+	})
+	_ = sink
+}
+
+// BenchmarkIDsPoolVsRead: ids for one root span (24 bytes) from the pool
+// against one crypto/rand read per span.
+func BenchmarkIDsPoolVsRead(b *testing.B) {
+	g := newIDPool()
+	var buf [24]byte
+	benchutil.Interleave(b, 20_000, []string{"pool", "randRead"}, []func(int){
+		func(n int) {
+			for range n {
+				_, _ = g.newIDs()
+			}
+		},
+		func(n int) {
+			for range n {
+				_, _ = rand.Read(buf[:])
+			}
+		},
+	})
 }
