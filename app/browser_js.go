@@ -137,6 +137,7 @@ func (p *pipeline) exposeTestAPI() {
 	api.Set("status", promiseFunc(p.status))
 	api.Set("spans", promiseFunc(p.spans))
 	api.Set("record", promiseFunc(p.record))
+	api.Set("bench", p.benchAPI()) // app/bench_js.go
 	js.Global().Set("spanfall", api)
 }
 

@@ -13,8 +13,8 @@ import (
 	"go.opentelemetry.io/otel/codes"
 	"go.opentelemetry.io/otel/trace"
 
-	"github.com/spanfall/spanfall/tracer/goapp"
 	"github.com/spanfall/spanfall/tracer"
+	"github.com/spanfall/spanfall/tracer/goapp"
 	"github.com/spanfall/spanfall/viewer"
 )
 

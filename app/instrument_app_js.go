@@ -10,9 +10,9 @@ import (
 	"go.opentelemetry.io/otel/trace"
 	"go.opentelemetry.io/otel/trace/noop"
 
-	"github.com/spanfall/spanfall/tracer/goapp"
 	"github.com/spanfall/spanfall/tracer"
 	"github.com/spanfall/spanfall/tracer/exception"
+	"github.com/spanfall/spanfall/tracer/goapp"
 	"github.com/spanfall/spanfall/tracer/longtask"
 	"github.com/spanfall/spanfall/tracer/sampling"
 	"github.com/spanfall/spanfall/tracer/vitals"

@@ -2,8 +2,6 @@ package tracer
 
 import (
 	"encoding/hex"
-	"math"
-	"strconv"
 	"sync"
 
 	"go.opentelemetry.io/otel/attribute"
@@ -13,6 +11,7 @@ import (
 	"go.opentelemetry.io/otel/trace"
 
 	"github.com/spanfall/spanfall/cache"
+	"github.com/spanfall/spanfall/tracer/engine"
 	"github.com/spanfall/spanfall/tracer/span"
 )
 
@@ -117,21 +116,7 @@ func hexSpanID(id trace.SpanID) string {
 	return string(b[:])
 }
 
-func convertKind(k trace.SpanKind) span.Kind {
-	switch k {
-	case trace.SpanKindInternal:
-		return span.KindInternal
-	case trace.SpanKindServer:
-		return span.KindServer
-	case trace.SpanKindClient:
-		return span.KindClient
-	case trace.SpanKindProducer:
-		return span.KindProducer
-	case trace.SpanKindConsumer:
-		return span.KindConsumer
-	}
-	return span.KindUnspecified
-}
+func convertKind(k trace.SpanKind) span.Kind { return engine.ConvertKind(k) }
 
 func convertStatus(s sdktrace.Status) span.Status {
 	switch s.Code {
@@ -143,53 +128,4 @@ func convertStatus(s sdktrace.Status) span.Status {
 	return span.Status{}
 }
 
-func convertAttrs(kvs []attribute.KeyValue) []span.KeyValue {
-	if len(kvs) == 0 {
-		return nil
-	}
-	out := make([]span.KeyValue, len(kvs))
-	for i, kv := range kvs {
-		out[i] = span.KeyValue{Key: string(kv.Key), Value: convertValue(kv.Value)}
-	}
-	return out
-}
-
-func convertValue(v attribute.Value) span.Value {
-	switch v.Type() {
-	case attribute.BOOL:
-		return span.Value{Type: span.TypeBool, Bool: v.AsBool()}
-	case attribute.INT64:
-		return span.Value{Type: span.TypeInt, Int: v.AsInt64()}
-	case attribute.FLOAT64:
-		return double(v.AsFloat64())
-	case attribute.STRING:
-		return span.Value{Type: span.TypeString, Str: v.AsString()}
-	case attribute.BOOLSLICE:
-		return arrayOf(v.AsBoolSlice(), func(b bool) span.Value { return span.Value{Type: span.TypeBool, Bool: b} })
-	case attribute.INT64SLICE:
-		return arrayOf(v.AsInt64Slice(), func(n int64) span.Value { return span.Value{Type: span.TypeInt, Int: n} })
-	case attribute.FLOAT64SLICE:
-		return arrayOf(v.AsFloat64Slice(), double)
-	case attribute.STRINGSLICE:
-		return arrayOf(v.AsStringSlice(), func(s string) span.Value { return span.Value{Type: span.TypeString, Str: s} })
-	}
-	return span.Value{Type: span.TypeString, Str: v.Emit()}
-}
-
-func arrayOf[T any](in []T, f func(T) span.Value) span.Value {
-	out := make([]span.Value, len(in))
-	for i, x := range in {
-		out[i] = f(x)
-	}
-	return span.Value{Type: span.TypeArray, Array: out}
-}
-
-// double converts a float attribute. NaN and ±Inf have no JSON number form
-// and could not be stored or exported, so they become the strings "NaN",
-// "+Inf" and "-Inf".
-func double(f float64) span.Value {
-	if math.IsNaN(f) || math.IsInf(f, 0) {
-		return span.Value{Type: span.TypeString, Str: strconv.FormatFloat(f, 'g', -1, 64)}
-	}
-	return span.Value{Type: span.TypeDouble, Float: f}
-}
+func convertAttrs(kvs []attribute.KeyValue) []span.KeyValue { return engine.ConvertAttrs(kvs) }

@@ -2,13 +2,17 @@ package tracer
 
 import (
 	"context"
+	"errors"
 
 	"go.opentelemetry.io/otel/attribute"
 	"go.opentelemetry.io/otel/sdk"
 	"go.opentelemetry.io/otel/sdk/resource"
 	sdktrace "go.opentelemetry.io/otel/sdk/trace"
+	"go.opentelemetry.io/otel/trace"
+	"go.opentelemetry.io/otel/trace/embedded"
 
 	"github.com/spanfall/spanfall/cache"
+	"github.com/spanfall/spanfall/tracer/engine"
 	"github.com/spanfall/spanfall/tracer/span"
 )
 
@@ -19,6 +23,7 @@ type config struct {
 	onPersist func(n int)
 	online    func() bool
 	tail      TailFunc
+	stockSDK  bool
 }
 
 // Option configures [NewProvider].
@@ -64,6 +69,15 @@ func WithTail(f TailFunc) Option {
 	return func(c *config) { c.tail = f }
 }
 
+// WithStockSDK makes the provider record spans with the stock OpenTelemetry
+// Go SDK (go.opentelemetry.io/otel/sdk/trace) instead of the lean engine
+// (package engine). Both store the same span values; the SDK costs about
+// four times more per span in the browser (docs/benchmarks.md). Default:
+// the lean engine.
+func WithStockSDK() Option {
+	return func(c *config) { c.stockSDK = true }
+}
+
 // OfflineAttr marks spans started while the browser was offline.
 const OfflineAttr = attribute.Key("spanfall.offline")
 
@@ -82,10 +96,17 @@ func (offlineMarker) ForceFlush(context.Context) error { return nil }
 // Provider is an OpenTelemetry TracerProvider whose spans are persisted in a
 // cache.Store. Use it through the otel API (otel.SetTracerProvider).
 type Provider struct {
-	*sdktrace.TracerProvider
+	embedded.TracerProvider
+
 	// Processor is the store processor every span goes through.
 	Processor *StoreProcessor
+
+	tp  trace.TracerProvider
+	sdk *sdktrace.TracerProvider // with WithStockSDK
+	eng *engine.Provider         // otherwise
 }
+
+var _ trace.TracerProvider = (*Provider)(nil)
 
 // NewProvider returns a provider that persists every ended, sampled span in
 // store. Shut it down to write what is queued.
@@ -96,8 +117,17 @@ func NewProvider(store cache.Store, opts ...Option) *Provider {
 	}
 	proc := NewStoreProcessor(store, c.onPersist)
 	proc.tail = c.tail
+	res := NewResource(c.attrs...)
+	if !c.stockSDK {
+		eopts := []engine.Option{engine.WithSampler(c.sampler), engine.WithResource(ConvertResource(res))}
+		if c.online != nil {
+			eopts = append(eopts, engine.WithOffline(c.online, OfflineAttr.Bool(true)))
+		}
+		eng := engine.New(proc.accept, eopts...)
+		return &Provider{Processor: proc, tp: eng, eng: eng}
+	}
 	opts2 := []sdktrace.TracerProviderOption{
-		sdktrace.WithResource(NewResource(c.attrs...)),
+		sdktrace.WithResource(res),
 		sdktrace.WithSampler(c.sampler),
 		sdktrace.WithIDGenerator(newRandIDs()),
 	}
@@ -105,7 +135,33 @@ func NewProvider(store cache.Store, opts ...Option) *Provider {
 		opts2 = append(opts2, sdktrace.WithSpanProcessor(offlineMarker{c.online}))
 	}
 	tp := sdktrace.NewTracerProvider(append(opts2, sdktrace.WithSpanProcessor(proc))...)
-	return &Provider{TracerProvider: tp, Processor: proc}
+	return &Provider{Processor: proc, tp: tp, sdk: tp}
+}
+
+// Tracer returns the tracer of an instrumentation scope.
+func (p *Provider) Tracer(name string, opts ...trace.TracerOption) trace.Tracer {
+	return p.tp.Tracer(name, opts...)
+}
+
+// SDK returns the stock SDK provider when the provider was made
+// WithStockSDK, else nil.
+func (p *Provider) SDK() *sdktrace.TracerProvider { return p.sdk }
+
+// ForceFlush waits until every span ended before the call is in the store.
+func (p *Provider) ForceFlush(ctx context.Context) error {
+	if p.sdk != nil {
+		return p.sdk.ForceFlush(ctx)
+	}
+	return p.Processor.ForceFlush(ctx)
+}
+
+// Shutdown persists what is queued and stops: spans ending afterwards are
+// dropped, and Tracer returns no-op tracers. Later calls do nothing.
+func (p *Provider) Shutdown(ctx context.Context) error {
+	if p.sdk != nil {
+		return p.sdk.Shutdown(ctx)
+	}
+	return errors.Join(p.eng.Shutdown(ctx), p.Processor.Shutdown(ctx))
 }
 
 // NewResource returns the resource Spanfall puts on spans: service.name

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	sdktrace "go.opentelemetry.io/otel/sdk/trace"
+	"go.opentelemetry.io/otel/trace"
 
 	"github.com/spanfall/spanfall/cache"
 	"github.com/spanfall/spanfall/tracer/span"
@@ -87,12 +88,22 @@ func (p *StoreProcessor) OnEnd(s sdktrace.ReadOnlySpan) {
 	if !sampled && p.tail == nil {
 		return
 	}
-	v := p.conv.Convert(s)
+	p.accept(p.conv.Convert(s))
+}
+
+// accept is the entry of every ended, recording span, from OnEnd (the
+// SDK) and from the lean engine's sink, which passes span.Span values
+// directly: sampled spans (trace flag 01) are queued, others only reach the
+// tail stage ([WithTail]) when there is one.
+func (p *StoreProcessor) accept(v span.Span) {
+	sampled := v.Flags&uint32(trace.FlagsSampled) != 0
 	if p.tail != nil {
 		p.tail(v, sampled, p.enqueue)
 		return
 	}
-	p.enqueue(v)
+	if sampled {
+		p.enqueue(v)
+	}
 }
 
 // enqueue queues v for the store without blocking.

@@ -10,6 +10,7 @@
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 import { startCollector, startServer, waitForApp, waitForServiceWorkerControl, CHROMIUM_ARGS } from '../harness.mjs';
 
@@ -35,13 +36,13 @@ function median(xs) {
   return s[Math.floor(s.length / 2)];
 }
 
-const collector = await startCollector();
-const server = await startServer({ collector, flushInterval: '1h' });
-const cold = [];
-const warm = [];
-const ready = { cold: [], warm: [] };
-try {
-  for (let i = 0; i < RUNS; i++) {
+// measureFirstSpan runs `runs` cold + warm navigations against a running
+// server and returns the per-run figures in ms.
+export async function measureFirstSpan(server, runs = RUNS) {
+  const cold = [];
+  const warm = [];
+  const ready = { cold: [], warm: [] };
+  for (let i = 0; i < runs; i++) {
     const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'spanfall-bench-'));
     const context = await chromium.launchPersistentContext(dir, {
       executablePath: process.env.CHROMIUM || '/usr/bin/chromium', headless: true, args: CHROMIUM_ARGS,
@@ -66,6 +67,15 @@ try {
       await fs.rm(dir, { recursive: true, force: true });
     }
   }
+  return { cold, warm, ready };
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+const collector = await startCollector();
+const server = await startServer({ collector, flushInterval: '1h' });
+let cold, warm, ready;
+try {
+  ({ cold, warm, ready } = await measureFirstSpan(server));
 } finally {
   await server.stop();
   await collector.stop();
@@ -81,3 +91,4 @@ console.log(JSON.stringify(out));
 console.log(`\n| navigation → | cold (median of ${RUNS}) | warm, service worker cache (median of ${RUNS}) |\n|---|---|---|\n` +
   `| wasm running (window.spanfall) | ${out.coldReadyMedianMs} ms | ${out.warmReadyMedianMs} ms |\n` +
   `| first span stored | ${out.coldMedianMs} ms | ${out.warmMedianMs} ms |`);
+}

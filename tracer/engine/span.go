@@ -1,0 +1,372 @@
+package engine
+
+import (
+	"fmt"
+	"reflect"
+	"runtime"
+	"sync"
+
+	"go.opentelemetry.io/otel/attribute"
+	"go.opentelemetry.io/otel/codes"
+	"go.opentelemetry.io/otel/trace"
+	"go.opentelemetry.io/otel/trace/embedded"
+
+	"github.com/spanfall/spanfall/tracer/span"
+)
+
+// recSpan is a recording span. Its mutex is uncontended when one goroutine
+// owns the span until End, the usual case; calls after End are ignored.
+type recSpan struct {
+	embedded.Span
+
+	t      *Tracer
+	sc     trace.SpanContext
+	parent trace.SpanID // zero for a root
+	remote bool         // the parent came from another process (traceparent)
+	ctx    spanCtx      // the context Start returns
+
+	mu            sync.Mutex
+	ended         bool
+	name          string
+	kind          trace.SpanKind
+	start         int64
+	attrs         []attribute.KeyValue
+	dirty         bool // attrs may hold a key twice
+	droppedAttrs  int
+	events        []span.Event
+	droppedEvents int
+	links         []span.Link
+	droppedLinks  int
+	status        codes.Code
+	statusDesc    string
+}
+
+var _ trace.Span = (*recSpan)(nil)
+
+// initAttrs takes ownership of the start attributes.
+func (s *recSpan) initAttrs(attrs []attribute.KeyValue) {
+	valid := attrs[:0]
+	for _, a := range attrs {
+		if a.Valid() {
+			valid = append(valid, a)
+		} else {
+			s.droppedAttrs++
+		}
+	}
+	clear(attrs[len(valid):])
+	s.dirty = len(valid) > 1
+	if len(valid) > AttributeCountLimit {
+		s.attrs = nil
+		s.addOverCap(valid)
+		return
+	}
+	s.attrs = valid
+}
+
+// SpanContext returns the span's identity; it never changes.
+func (s *recSpan) SpanContext() trace.SpanContext { return s.sc }
+
+// TracerProvider returns the provider that started the span.
+func (s *recSpan) TracerProvider() trace.TracerProvider { return s.t.p }
+
+// IsRecording reports whether the span has not ended yet.
+func (s *recSpan) IsRecording() bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return !s.ended
+}
+
+// SetName renames the span.
+func (s *recSpan) SetName(name string) {
+	s.mu.Lock()
+	if !s.ended {
+		s.name = name
+	}
+	s.mu.Unlock()
+}
+
+// SetStatus sets the status: Ok wins over Error, Error over Unset; the
+// description is kept for Error only.
+func (s *recSpan) SetStatus(code codes.Code, description string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.ended || s.status > code {
+		return
+	}
+	s.status, s.statusDesc = code, ""
+	if code == codes.Error {
+		s.statusDesc = description
+	}
+}
+
+// SetAttributes adds or overwrites attributes. Invalid ones (empty key or
+// type) are dropped and counted; past AttributeCountLimit distinct keys, new
+// keys are dropped and counted.
+func (s *recSpan) SetAttributes(kvs ...attribute.KeyValue) {
+	if len(kvs) == 0 {
+		return
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.ended {
+		return
+	}
+	if len(s.attrs)+len(kvs) > AttributeCountLimit {
+		s.addOverCap(kvs)
+		return
+	}
+	for _, a := range kvs {
+		if !a.Valid() {
+			s.droppedAttrs++
+			continue
+		}
+		s.attrs = append(s.attrs, a)
+		s.dirty = true
+	}
+}
+
+// addOverCap adds kvs to a span that may outgrow AttributeCountLimit:
+// existing keys are updated in place, new ones appended until the limit.
+func (s *recSpan) addOverCap(kvs []attribute.KeyValue) {
+	s.dedupe()
+	for _, a := range kvs {
+		if !a.Valid() {
+			s.droppedAttrs++
+			continue
+		}
+		if i := indexOf(s.attrs, a.Key); i >= 0 {
+			s.attrs[i] = a
+			continue
+		}
+		if len(s.attrs) >= AttributeCountLimit {
+			s.droppedAttrs++
+			continue
+		}
+		s.attrs = append(s.attrs, a)
+	}
+}
+
+func indexOf(kvs []attribute.KeyValue, k attribute.Key) int {
+	for i := range kvs {
+		if kvs[i].Key == k {
+			return i
+		}
+	}
+	return -1
+}
+
+// dedupe keeps one attribute per key, at the key's first position with its
+// last value, as the SDK does.
+func (s *recSpan) dedupe() {
+	if !s.dirty {
+		return
+	}
+	s.dirty = false
+	unique := s.attrs[:0]
+	if len(s.attrs) <= 16 {
+		for _, a := range s.attrs {
+			if i := indexOf(unique, a.Key); i >= 0 {
+				unique[i] = a
+			} else {
+				unique = append(unique, a)
+			}
+		}
+	} else {
+		at := make(map[attribute.Key]int, len(s.attrs))
+		for _, a := range s.attrs {
+			if i, ok := at[a.Key]; ok {
+				unique[i] = a
+			} else {
+				at[a.Key] = len(unique)
+				unique = append(unique, a)
+			}
+		}
+	}
+	clear(s.attrs[len(unique):])
+	s.attrs = unique
+}
+
+// AddEvent adds a timed event (now unless trace.WithTimestamp says
+// otherwise); past EventCountLimit the oldest event is dropped and counted.
+func (s *recSpan) AddEvent(name string, opts ...trace.EventOption) {
+	now := s.t.p.clock.now()
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if !s.ended {
+		s.addEvent(now, name, opts)
+	}
+}
+
+func (s *recSpan) addEvent(now int64, name string, opts []trace.EventOption) {
+	// A time first: an explicit trace.WithTimestamp among opts overrides it,
+	// and NewEventConfig does not read time.Now (two JS calls in wasm).
+	c := trace.NewEventConfig(append([]trace.EventOption{trace.WithTimestamp(unixTime(now))}, opts...)...)
+	attrs := c.Attributes()
+	e := span.Event{TimeUnixNano: unixNano(c.Timestamp().UnixNano()), Name: name}
+	if len(attrs) > AttributePerEventCountLimit {
+		attrs = attrs[:AttributePerEventCountLimit]
+	}
+	e.Attributes = ConvertAttrs(attrs)
+	if len(s.events) >= EventCountLimit {
+		copy(s.events, s.events[1:])
+		s.events = s.events[:len(s.events)-1]
+		s.droppedEvents++
+	}
+	s.events = append(s.events, e)
+}
+
+// AddLink links the span to another span context; an empty link is
+// ignored; past LinkCountLimit the oldest link is dropped and counted.
+func (s *recSpan) AddLink(l trace.Link) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if !s.ended {
+		s.addLink(l)
+	}
+}
+
+func (s *recSpan) addLink(l trace.Link) {
+	if !l.SpanContext.IsValid() && len(l.Attributes) == 0 && l.SpanContext.TraceState().Len() == 0 {
+		return
+	}
+	attrs := l.Attributes
+	if len(attrs) > AttributePerLinkCountLimit {
+		attrs = attrs[:AttributePerLinkCountLimit]
+	}
+	out := span.Link{
+		TraceID:    hexTraceID(l.SpanContext.TraceID()),
+		SpanID:     hexSpanID(l.SpanContext.SpanID()),
+		TraceState: l.SpanContext.TraceState().String(),
+		Attributes: ConvertAttrs(attrs),
+	}
+	if len(s.links) >= LinkCountLimit {
+		copy(s.links, s.links[1:])
+		s.links = s.links[:len(s.links)-1]
+		s.droppedLinks++
+	}
+	s.links = append(s.links, out)
+}
+
+// RecordError adds an "exception" event for err (exception.type and
+// exception.message; exception.stacktrace with trace.WithStackTrace). It
+// does not change the status.
+func (s *recSpan) RecordError(err error, opts ...trace.EventOption) {
+	if err == nil {
+		return
+	}
+	now := s.t.p.clock.now()
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if !s.ended {
+		s.addEvent(now, "exception", exceptionOpts(err, err.Error(), opts))
+	}
+}
+
+func exceptionOpts(v any, msg string, opts []trace.EventOption) []trace.EventOption {
+	opts = append(opts[:len(opts):len(opts)], trace.WithAttributes(
+		attribute.String("exception.type", typeStr(v)),
+		attribute.String("exception.message", msg),
+	))
+	if c := trace.NewEventConfig(opts...); c.StackTrace() {
+		opts = append(opts, trace.WithAttributes(attribute.String("exception.stacktrace", stackTrace())))
+	}
+	return opts
+}
+
+func typeStr(v any) string {
+	t := reflect.TypeOf(v)
+	if t.PkgPath() == "" && t.Name() == "" {
+		return t.String() // likely a builtin or pointer type
+	}
+	return fmt.Sprintf("%s.%s", t.PkgPath(), t.Name())
+}
+
+func stackTrace() string {
+	b := make([]byte, 2048)
+	return string(b[:runtime.Stack(b, false)])
+}
+
+// End ends the span (now unless trace.WithTimestamp says otherwise) and,
+// if it is sampled and the provider is not shut down, hands its span.Span
+// to the sink. Called while panicking (deferred), it records the panic as
+// an "exception" event and lets the panic go on. Later calls do nothing.
+func (s *recSpan) End(opts ...trace.SpanEndOption) {
+	end := s.t.p.clock.now()
+	s.mu.Lock()
+	if s.ended {
+		s.mu.Unlock()
+		return
+	}
+	stack := false
+	if len(opts) > 0 {
+		c := trace.NewSpanEndConfig(opts...)
+		if ts := c.Timestamp(); !ts.IsZero() {
+			end = ts.UnixNano()
+		}
+		stack = c.StackTrace()
+	}
+	if r := recover(); r != nil {
+		defer panic(r)
+		var eo []trace.EventOption
+		if stack {
+			eo = append(eo, trace.WithStackTrace(true))
+		}
+		s.addEvent(end, "exception", exceptionOpts(r, fmt.Sprint(r), eo))
+	}
+	s.ended = true
+	p := s.t.p
+	if p.stopped.Load() {
+		s.mu.Unlock()
+		return
+	}
+	out := s.value(end)
+	s.mu.Unlock()
+	p.sink(out)
+}
+
+// flags are the OTLP span flags: the W3C trace flags, plus "parent is
+// remote" (SPAN_FLAGS_CONTEXT_HAS_IS_REMOTE_MASK | _IS_REMOTE_MASK, 0x300)
+// for a trace's local root under a remote parent, as the converter sets them.
+func (s *recSpan) flags() uint32 {
+	f := uint32(s.sc.TraceFlags())
+	if s.remote && s.parent.IsValid() {
+		f |= 0x300
+	}
+	return f
+}
+
+// value is the span.Span of the ended span, converted as the tracer
+// package's converter converts an SDK span.
+func (s *recSpan) value(end int64) span.Span {
+	s.dedupe()
+	tid, sid, pid := hexIDs(s.sc.TraceID(), s.sc.SpanID(), s.parent, s.parent.IsValid())
+	out := span.Span{
+		TraceID:                tid,
+		SpanID:                 sid,
+		ParentSpanID:           pid,
+		Flags:                  s.flags(),
+		Name:                   s.name,
+		Kind:                   ConvertKind(s.kind),
+		StartTimeUnixNano:      unixNano(s.start),
+		EndTimeUnixNano:        unixNano(end),
+		Attributes:             ConvertAttrs(s.attrs),
+		DroppedAttributesCount: uint32(s.droppedAttrs),
+		Events:                 s.events,
+		DroppedEventsCount:     uint32(s.droppedEvents),
+		Links:                  s.links,
+		DroppedLinksCount:      uint32(s.droppedLinks),
+		Resource:               s.t.p.resource,
+		Scope:                  s.t.scope,
+	}
+	if ts := s.sc.TraceState(); ts.Len() > 0 {
+		out.TraceState = ts.String()
+	}
+	switch s.status {
+	case codes.Error:
+		out.Status = span.Status{Code: span.StatusError, Message: s.statusDesc}
+	case codes.Ok:
+		out.Status = span.Status{Code: span.StatusOK}
+	}
+	s.attrs, s.events, s.links = nil, nil, nil // the value owns them now
+	return out
+}
