@@ -105,13 +105,9 @@ func startBrowser() cache.Store {
 		}
 		_, _ = p.flusher.TryFlush(hctx)
 	})
-	go func() {
-		n, ok := browser.ReadNavigationTiming(ctx)
-		if ok {
-			browser.RecordDocumentLoad(ctx, p.provider.Tracer("github.com/spanfall/spanfall/tracer/browser"), n)
-		}
-	}()
+	instrumentPage(p, exportURL) // document load, resources, fetch/XHR, interactions
 	p.exposeTestAPI()
+	browser.StopEarly() // last: every instrumentation has taken over the early buffer
 	return p.store
 }
 

@@ -25,6 +25,7 @@ import (
 
 	"github.com/spanfall/spanfall/app/server"
 	"github.com/spanfall/spanfall/cache"
+	"github.com/spanfall/spanfall/tracer/browser"
 )
 
 // startBrowser has nothing to start on the server: there is no store.
@@ -46,6 +47,7 @@ func serve() {
 	}
 	// Build-time .br/.gz copies of web/ files are served when accepted.
 	cfg.App = server.Precompressed("web", handler())
+	cfg.InlineScripts = []string{browser.EarlyScript()} // allowed by hash in the CSP
 	srv, err := server.New(cfg)
 	if err != nil {
 		log.Fatal(err)
@@ -187,11 +189,19 @@ func splitList(s string) []string {
 
 func handler() *app.Handler {
 	env := map[string]string{}
-	for _, k := range browserEnv {
+	for _, k := range append(browserEnv, instrumentEnv...) {
 		env[k] = os.Getenv(k)
 	}
 	if _, err := parseBrowserConfig(os.Getenv); err != nil {
 		log.Fatal(err) // a bad setting must not silently fall back to defaults
+	}
+	icfg, err := parseInstrumentConfig(os.Getenv)
+	if err != nil {
+		log.Fatal(err)
+	}
+	var head []string
+	if icfg.Early {
+		head = append(head, browser.EarlyScriptTag()) // docs/instrumentation.md
 	}
 	worker, err := server.AppWorker(app.DefaultAppWorkerJS)
 	if err != nil {
@@ -215,6 +225,8 @@ func handler() *app.Handler {
 		Styles:  []string{"/web/spanfall.css", "/web/viewer.css"},
 		Version: version,
 		Env:     env,
+		// The early buffer: before any other script of the page.
+		RawHeaders: head,
 		// The loading screen counts decompressed bytes: give it the
 		// decompressed size, whatever encoding the wasm is served in.
 		WasmContentLength: wasmSize("web/app.wasm"),
