@@ -79,6 +79,12 @@ test('fetch, XHR, click, early buffer, privacy, resources and meta traceparent r
       window.__earlyAt = performance.timeOrigin + performance.now();
       window.__earlyWasLive = !!(window.__spanfall_early && window.__spanfall_early.live.start);
       fetch('/api/demo?token=secret&page=2&early=1');
+      // An early click whose handler fetches: replayed as parent and child.
+      const b = document.createElement('button');
+      b.id = 'early-btn';
+      b.onclick = () => fetch('/api/demo?early_click=1');
+      document.body.append(b);
+      b.click();
     });
   }, [META_TRACE, META_PARENT]);
 
@@ -105,7 +111,7 @@ test('fetch, XHR, click, early buffer, privacy, resources and meta traceparent r
       document.body.append(b);
     });
     await page.click('#probe');
-    await waitFor(() => requests.filter((r) => r.url.includes('click=1') || r.url.includes('xhr=1')).length === 2, 10_000);
+    await waitFor(() => requests.filter((r) => r.url.includes('&click=1') || r.url.includes('xhr=1')).length === 2, 10_000);
 
     const flushed = await appFlush(page);
     assert.ok(!flushed.error, `flush error: ${JSON.stringify(flushed)}`);
@@ -113,8 +119,8 @@ test('fetch, XHR, click, early buffer, privacy, resources and meta traceparent r
     let spans = [];
     await waitFor(async () => {
       spans = await env.spans();
-      return spans.some((s) => s.name === 'documentLoad') && byUrl(spans, 'early=REDACTED').length && byUrl(spans, 'click=REDACTED').length &&
-        byUrl(spans, 'xhr=REDACTED').length && spans.some((s) => s.name === 'resourceFetch');
+      return spans.some((s) => s.name === 'documentLoad') && byUrl(spans, 'early=REDACTED').length && byUrl(spans, '&click=REDACTED').length &&
+        byUrl(spans, 'xhr=REDACTED').length && byUrl(spans, 'early_click=').length && spans.some((s) => s.name === 'resourceFetch');
     }, 30_000, { message: () => 'collector spans: ' + JSON.stringify(spans.map((s) => `${s.name} ${attr(s.attributes, 'url.full') ?? ''}`)) });
     for (const s of spans) {
       assertSpanIds(assert, s);
@@ -159,12 +165,20 @@ test('fetch, XHR, click, early buffer, privacy, resources and meta traceparent r
     assert.ok(ms(earlyFetch.startTimeUnixNano) < early.liveAt, 'the replayed span keeps its pre-boot start time');
     assert.equal(attr(earlyFetch.attributes, 'http.response.status_code'), 200);
 
+    // The early click parents its fetch, both replayed with pre-boot times.
+    const earlyClick = spans.find((s) => s.name === 'click button#early-btn');
+    assert.ok(earlyClick, 'the early click span');
+    const [earlyClickFetch] = byUrl(spans, 'early_click=REDACTED');
+    assertChildOf(assert, earlyClickFetch, earlyClick);
+    assert.ok(ms(earlyClick.startTimeUnixNano) < early.liveAt && ms(earlyClickFetch.startTimeUnixNano) < early.liveAt,
+      'the early click and its fetch keep their pre-boot start times');
+
     // The click span parents the fetch and the XHR its handler started.
     const click = spans.find((s) => s.name === 'click button#probe.probe-btn[data-testid="probe"]');
     assert.ok(click, 'click span: ' + JSON.stringify(spans.filter((s) => s.name.startsWith('click')).map((s) => s.name)));
     assert.equal(attr(click.attributes, 'spanfall.interaction.type'), 'click');
     assert.ok(!JSON.stringify(click).includes('secret button text'), 'no text content recorded');
-    const [clickFetch] = byUrl(spans, 'click=REDACTED');
+    const [clickFetch] = byUrl(spans, '&click=REDACTED');
     const [xhr] = byUrl(spans, 'xhr=REDACTED');
     assertChildOf(assert, clickFetch, click);
     assertChildOf(assert, xhr, click);
@@ -178,7 +192,7 @@ test('fetch, XHR, click, early buffer, privacy, resources and meta traceparent r
     assert.equal(fa['http.response.status_code'], 200);
 
     // Same-origin: the request carried the fetch span's traceparent.
-    const sent = requests.find((r) => r.url.includes('click=1'));
+    const sent = requests.find((r) => r.url.includes('&click=1'));
     assert.equal(sent.headers.traceparent, `00-${clickFetch.traceId}-${clickFetch.spanId}-01`, 'same-origin fetch carries its span as traceparent');
     const sentXhr = requests.find((r) => r.url.includes('xhr=1'));
     assert.equal(sentXhr.headers.traceparent, `00-${xhr.traceId}-${xhr.spanId}-01`, 'same-origin XHR carries its span as traceparent');

@@ -24,9 +24,11 @@
     if (E.on) E.events.push(ev);
     return null;
   };
+  // Live ends go to the wasm in batches: one call per task, not per event.
+  var ends = [], flush = function () { var q = ends; ends = []; E.live.end(q); };
   var finish = function (ev) {
     ev.e = now();
-    if (ev.live) E.live.end(ev); else if (ev.cb) ev.cb(ev);
+    if (ev.live) { if (ends.push(ev) === 1) setTimeout(flush, 0); } else if (ev.cb) ev.cb(ev);
   };
   var ui = function (e) {
     var t = e.target;

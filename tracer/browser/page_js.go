@@ -108,7 +108,9 @@ func (p *Page) goLive(early js.Value) {
 		return o
 	}))
 	live.Set("end", js.FuncOf(func(_ js.Value, args []js.Value) any {
-		p.end(args[0])
+		for i := range args[0].Length() { // a batch of ended events
+			p.end(args[0].Index(i))
+		}
 		return nil
 	}))
 	live.Set("fetch", p.opts.Requests)
