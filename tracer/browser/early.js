@@ -6,7 +6,7 @@
 (function () {
   var W = window, D = document, P = performance, seq = 0, cur = null;
   var now = function () { return P.timeOrigin + P.now(); };
-  var E = W.__spanfall_early = { errors: [], events: [], live: {}, on: true, window: 100, t0: P.now() };
+  var E = W.__spanfall_early = { errors: [], events: [], live: {}, on: true, window: 100, max: 1000, t0: P.now() };
   var fromGo = function () {
     var l = Error.stackTraceLimit;
     Error.stackTraceLimit = 12;
@@ -21,7 +21,7 @@
     ev.seq = ++seq;
     var L = E.live;
     if (L.start && L[ev.k]) { ev.live = 1; return L.start(ev); }
-    if (E.on) E.events.push(ev);
+    if (E.on && E.events.length < E.max) E.events.push(ev);
     return null;
   };
   // Live ends go to the wasm in batches: one call per task, not per event.
@@ -42,7 +42,7 @@
     setTimeout(function () { c.open = false; c.until = now() + E.window; finish(ev); }, 0);
   };
   var err = function (e) {
-    if (!E.on) return;
+    if (!E.on || E.errors.length >= E.max) return;
     var r = e.type === 'unhandledrejection', x = r ? e.reason : e.error;
     E.errors.push({ type: e.type, time: now(), message: String(r ? (x && x.message) || x : e.message),
       errorType: (x && x.name) || (r ? 'UnhandledRejection' : 'Error'), stack: (x && x.stack) || '',
