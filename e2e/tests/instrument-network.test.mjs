@@ -8,7 +8,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import http from 'node:http';
 import {
-  setup, withDiagnostics, waitForApp, appFlush, waitFor, attr, freePort,
+  setup, withDiagnostics, waitForApp, appFlush, waitFor, attr, freePort, clickDemoAction,
   assertSpanIds, assertSpanTimes, assertChildOf, assertRoot,
 } from '../harness.mjs';
 
@@ -112,6 +112,8 @@ test('fetch, XHR, click, early buffer, privacy, resources and meta traceparent r
     });
     await page.click('#probe');
     await waitFor(() => requests.filter((r) => r.url.includes('&click=1') || r.url.includes('xhr=1')).length === 2, 10_000);
+    // A Go request (tracer.Transport → net/http → the fetch global): one span, not two.
+    const demo = await clickDemoAction(page);
 
     const flushed = await appFlush(page);
     assert.ok(!flushed.error, `flush error: ${JSON.stringify(flushed)}`);
@@ -120,7 +122,8 @@ test('fetch, XHR, click, early buffer, privacy, resources and meta traceparent r
     await waitFor(async () => {
       spans = await env.spans();
       return spans.some((s) => s.name === 'documentLoad') && byUrl(spans, 'early=REDACTED').length && byUrl(spans, '&click=REDACTED').length &&
-        byUrl(spans, 'xhr=REDACTED').length && byUrl(spans, 'early_click=').length && spans.some((s) => s.name === 'resourceFetch');
+        byUrl(spans, 'xhr=REDACTED').length && byUrl(spans, 'early_click=').length && spans.some((s) => s.name === 'resourceFetch') &&
+        spans.some((s) => s.name === 'demo.action');
     }, 30_000, { message: () => 'collector spans: ' + JSON.stringify(spans.map((s) => `${s.name} ${attr(s.attributes, 'url.full') ?? ''}`)) });
     for (const s of spans) {
       assertSpanIds(assert, s);
@@ -153,6 +156,13 @@ test('fetch, XHR, click, early buffer, privacy, resources and meta traceparent r
     // The exporter's own requests (Go net/http → fetch) are never traced.
     const exporter = spans.filter((s) => String(attr(s.attributes, 'url.full') ?? '').startsWith(env.collector.url));
     assert.deepEqual(exporter.map((s) => s.name), [], 'no span for a request to the collector');
+
+    // Go's request is traced once, by tracer.Transport, with the same policy.
+    const goReqs = spans.filter((s) => attr(s.attributes, 'url.full') === `${env.baseURL}/api/demo`);
+    assert.deepEqual(goReqs.map((s) => `${s.spanId} ${attr(s.attributes, 'spanfall.http.api')}`), [`${demo.get.spanId} go`],
+      'the demo action\'s Go request has exactly one span, from tracer.Transport');
+    const goSent = requests.find((r) => r.url === `${env.baseURL}/api/demo`);
+    assert.equal(goSent.headers.traceparent, `00-${demo.get.traceId}-${demo.get.spanId}-01`, 'the Go request carries its own span as traceparent');
 
     // The early fetch: replayed with its original timestamp, query redacted.
     const [earlyFetch, ...dupEarly] = byUrl(spans, 'early=REDACTED');
