@@ -8,7 +8,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import http from 'node:http';
 import {
-  setup, withDiagnostics, waitForApp, appFlush, waitFor, attr, freePort, clickDemoAction,
+  setup, withDiagnostics, waitForApp, appFlush, waitFor, attr, freePort, clickDemoAction, startServer,
   assertSpanIds, assertSpanTimes, assertChildOf, assertRoot,
 } from '../harness.mjs';
 
@@ -157,6 +157,11 @@ test('fetch, XHR, click, early buffer, privacy, resources and meta traceparent r
     const exporter = spans.filter((s) => String(attr(s.attributes, 'url.full') ?? '').startsWith(env.collector.url));
     assert.deepEqual(exporter.map((s) => s.name), [], 'no span for a request to the collector');
 
+    // The demo button's click is an interaction span too (its Go handler's
+    // request is under the Go context, not under it: see the docs).
+    assert.ok(spans.some((s) => s.name === 'click button[data-testid="demo-action"]'),
+      'click span of the demo button: ' + JSON.stringify(spans.filter((s) => s.name.startsWith('click')).map((s) => s.name)));
+
     // Go's request is traced once, by tracer.Transport, with the same policy.
     const goReqs = spans.filter((s) => attr(s.attributes, 'url.full') === `${env.baseURL}/api/demo`);
     assert.deepEqual(goReqs.map((s) => `${s.spanId} ${attr(s.attributes, 'spanfall.http.api')}`), [`${demo.get.spanId} go`],
@@ -252,4 +257,43 @@ test('cross-origin: traceparent only to allow-listed origins, no preflight elsew
     assert.equal(attr(refused.attributes, 'error.type'), 'TypeError');
     assert.equal(attr(refused.attributes, 'server.port'), 1);
   });
+});
+
+test('switched off: no request, interaction or resource spans, and stop() unhooks the early wrappers', { timeout: 120_000 }, async () => {
+  const off = await startServer({
+    collector: env.collector,
+    env: { SPANFALL_INSTRUMENT_REQUESTS: 'off', SPANFALL_INSTRUMENT_INTERACTIONS: 'off', SPANFALL_INSTRUMENT_RESOURCES: 'off' },
+  });
+  const demoClicks = (spans) => spans.filter((s) => s.name === 'click button[data-testid="demo-action"]').length;
+  const clicksBefore = demoClicks(await env.spans());
+  try {
+    const { page } = await env.newPage();
+    await withDiagnostics(env, 'instrument-network-off', () => page, async () => {
+      await page.goto(`${off.baseURL}/?off=1`);
+      await waitForApp(page);
+      const hooked = await page.evaluate(() => ({
+        fetch: !/\[native code\]/.test(Function.prototype.toString.call(window.fetch)),
+        send: !/\[native code\]/.test(Function.prototype.toString.call(XMLHttpRequest.prototype.send)),
+        events: window.__spanfall_early.events.length,
+      }));
+      assert.deepEqual(hooked, { fetch: false, send: false, events: 0 }, 'after stop() fetch and XHR are the browser\'s own again');
+      await page.evaluate(() => fetch('/api/demo?offprobe=1').then((r) => r.text()));
+      await page.click('[data-testid="demo-action"]');
+      await waitFor(async () => (await page.evaluate(() => window.spanfall.spans())).some((s) => s.name === 'demo.action'), 20_000);
+      await appFlush(page);
+      let spans = [];
+      await waitFor(async () => {
+        spans = (await env.spans()).filter((s) => s.name === 'documentLoad' && String(attr(s.attributes, 'url.full')).startsWith(off.baseURL));
+        return spans.length === 1;
+      }, 30_000, { message: 'the documentLoad of the page served with instrumentations off' });
+      const load = spans[0];
+      const all = await env.spans();
+      const mine = all.filter((s) => s.traceId === load.traceId);
+      assert.deepEqual(mine.filter((s) => s.name === 'resourceFetch').map((s) => attr(s.attributes, 'url.full')), [], 'no resource spans');
+      assert.deepEqual(byUrl(all, 'offprobe=').map((s) => s.name), [], 'no span for a page fetch');
+      assert.equal(demoClicks(all), clicksBefore, 'no click span from this page');
+    });
+  } finally {
+    await off.stop();
+  }
 });
