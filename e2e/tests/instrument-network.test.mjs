@@ -111,6 +111,16 @@ test('fetch, XHR, click, early buffer, privacy, resources and meta traceparent r
       document.body.append(b);
     });
     await page.click('#probe');
+    // A form submit whose handler fetches; the typed value is never recorded.
+    await page.evaluate(() => {
+      const f = document.createElement('form');
+      f.id = 'login';
+      f.innerHTML = '<input name="password" type="password"><button type="submit" id="go">go</button>';
+      f.onsubmit = (e) => { e.preventDefault(); fetch('/api/demo?submitted=1'); };
+      document.body.append(f);
+    });
+    await page.fill('#login input', 'typed-secret-value');
+    await page.click('#go');
     await waitFor(() => requests.filter((r) => r.url.includes('&click=1') || r.url.includes('xhr=1')).length === 2, 10_000);
     // A Go request (tracer.Transport → net/http → the fetch global): one span, not two.
     const demo = await clickDemoAction(page);
@@ -123,7 +133,7 @@ test('fetch, XHR, click, early buffer, privacy, resources and meta traceparent r
       spans = await env.spans();
       return spans.some((s) => s.name === 'documentLoad') && byUrl(spans, 'early=REDACTED').length && byUrl(spans, '&click=REDACTED').length &&
         byUrl(spans, 'xhr=REDACTED').length && byUrl(spans, 'early_click=').length && spans.some((s) => s.name === 'resourceFetch') &&
-        spans.some((s) => s.name === 'demo.action');
+        spans.some((s) => s.name === 'demo.action') && byUrl(spans, 'submitted=').length;
     }, 30_000, { message: () => 'collector spans: ' + JSON.stringify(spans.map((s) => `${s.name} ${attr(s.attributes, 'url.full') ?? ''}`)) });
     for (const s of spans) {
       assertSpanIds(assert, s);
@@ -205,6 +215,14 @@ test('fetch, XHR, click, early buffer, privacy, resources and meta traceparent r
     assert.equal(fa['server.address'], '127.0.0.1');
     assert.equal(fa['server.port'], env.server.port);
     assert.equal(fa['http.response.status_code'], 200);
+
+    // The submit span parents its fetch; the typed value is nowhere.
+    const submit = spans.find((s) => s.name === 'submit form#login');
+    assert.ok(submit, 'submit span: ' + JSON.stringify(spans.filter((s) => s.name.startsWith('submit')).map((s) => s.name)));
+    assert.equal(attr(submit.attributes, 'spanfall.interaction.type'), 'submit');
+    const [submitFetch] = byUrl(spans, 'submitted=');
+    assertChildOf(assert, submitFetch, submit);
+    assert.ok(!JSON.stringify(spans).includes('typed-secret-value'), 'no typed text recorded in any span');
 
     // Same-origin: the request carried the fetch span's traceparent.
     const sent = requests.find((r) => r.url.includes('&click=1'));
