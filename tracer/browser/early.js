@@ -20,12 +20,13 @@
   var begin = function (ev) {
     ev.seq = ++seq;
     var L = E.live;
-    if (L.start && L[ev.k]) { ev.live = 1; return L.start(ev); }
+    // A wasm that has exited throws: the page's own request must still go.
+    if (L.start && L[ev.k]) { try { ev.live = 1; return L.start(ev); } catch (x) { return null; } }
     if (E.on && E.events.length < E.max) E.events.push(ev);
     return null;
   };
   // Live ends go to the wasm in batches: one call per task, not per event.
-  var ends = [], flush = function () { var q = ends; ends = []; E.live.end(q); };
+  var ends = [], flush = function () { var q = ends; ends = []; try { E.live.end(q); } catch (x) {} };
   var finish = function (ev) {
     ev.e = now();
     if (ev.live) { if (ends.push(ev) === 1) setTimeout(flush, 0); } else if (ev.cb) ev.cb(ev);

@@ -102,3 +102,19 @@ func TestInstrumentPageInChromium(t *testing.T) {
 		t.Error("stop() left events in the early buffer")
 	}
 }
+
+// TestEarlyScriptSurvivesDeadHooks: when the wasm's hooks throw (a Go
+// program that has exited), the page's fetch still works.
+func TestEarlyScriptSurvivesDeadHooks(t *testing.T) {
+	js.Global().Call("eval", browser.EarlyScript())
+	js.Global().Call("eval", `(() => { const L = window.__spanfall_early.live;
+		L.start = () => { throw new Error('Go program has already exited'); };
+		L.end = () => { throw new Error('Go program has already exited'); };
+		L.fetch = true; })()`)
+	js.Global().Set("__got", js.Global().Get("Array").New())
+	pageFetch(js.Global().Get("location").Get("origin").String() + "/?dead=1")
+	waitJS(t, "window.__got.length === 1")
+	if got := js.Global().Get("__got").Index(0); got.Type() != js.TypeNumber || got.Int() != 200 {
+		t.Errorf("page fetch with dead hooks answered %v, want status 200", got)
+	}
+}
