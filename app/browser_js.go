@@ -117,15 +117,9 @@ func startBrowser() cache.Store {
 		}
 		_, _ = p.flusher.TryFlush(hctx)
 	})
-	go func() {
-		n, ok := browser.ReadNavigationTiming(ctx)
-		var page trace.SpanContext
-		if ok {
-			page = browser.RecordDocumentLoad(ctx, p.provider.Tracer("github.com/spanfall/spanfall/tracer/browser"), n)
-		}
-		pageLoaded(page) // web vitals join the document load's trace
-	}()
+	instrumentPage(p, exportURL) // document load, resources, fetch/XHR, interactions
 	p.exposeTestAPI()
+	browser.StopEarly() // last: every instrumentation has taken over the early buffer
 	return p.store
 }
 

@@ -104,6 +104,7 @@ func runDemoAction(origin string) (traceID, result string) {
 		Timeout: 10 * time.Second,
 		Transport: &tracer.Transport{
 			Tracer:    otel.Tracer(demoScope),
+			Policy:    pagePolicy, // same-origin and SPANFALL_PROPAGATE_ORIGINS; URLs scrubbed
 			Propagate: func(host string) bool { return origin == "http://"+host || origin == "https://"+host },
 		},
 	}

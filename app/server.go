@@ -25,6 +25,7 @@ import (
 
 	"github.com/spanfall/spanfall/app/server"
 	"github.com/spanfall/spanfall/cache"
+	"github.com/spanfall/spanfall/tracer/browser"
 )
 
 // startBrowser has nothing to start on the server: there is no store.
@@ -48,6 +49,7 @@ func serve() {
 	// build-time .br/.gz copies when accepted; see docs/pwa.md.
 	h, assets := handler()
 	cfg.App = assets.Handler(h)
+	cfg.InlineScripts = []string{browser.EarlyScript()} // allowed by hash in the CSP
 	srv, err := server.New(cfg)
 	if err != nil {
 		log.Fatal(err)
@@ -189,7 +191,7 @@ func splitList(s string) []string {
 
 func handler() (*app.Handler, *server.Assets) {
 	env := map[string]string{}
-	for _, k := range browserEnv {
+	for _, k := range append(browserEnv, instrumentEnv...) {
 		env[k] = os.Getenv(k)
 	}
 	bcfg, err := parseBrowserConfig(os.Getenv)
@@ -200,6 +202,14 @@ func handler() (*app.Handler, *server.Assets) {
 	assets, err := server.NewAssets("web", version)
 	if err != nil {
 		log.Fatal(err)
+	}
+	icfg, err := parseInstrumentConfig(os.Getenv)
+	if err != nil {
+		log.Fatal(err)
+	}
+	var head []string
+	if icfg.Early {
+		head = append(head, browser.EarlyScriptTag()) // docs/instrumentation.md
 	}
 	worker, err := server.AppWorker(app.DefaultAppWorkerJS)
 	if err == nil {
@@ -227,6 +237,8 @@ func handler() (*app.Handler, *server.Assets) {
 		Version:   version,
 		Resources: assets,
 		Env:       env,
+		// The early buffer: before any other script of the page.
+		RawHeaders: head,
 		// The loading screen counts decompressed bytes: give it the
 		// decompressed size, whatever encoding the wasm is served in.
 		WasmContentLength: wasmSize("web/app.wasm"),

@@ -1,6 +1,8 @@
 package server
 
 import (
+	"crypto/sha256"
+	"encoding/base64"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -11,7 +13,9 @@ import (
 //
 // go-app v10's page has no inline script or style element: its
 // configuration is in /app.js, styles in /app.css and the app's own
-// files, so scripts and styles come from 'self' only. Two exceptions:
+// files, so scripts and styles come from 'self' only, plus the inline
+// scripts given (the early buffer), each allowed by its sha256 hash and
+// nothing else. Two exceptions:
 //   - 'wasm-unsafe-eval' lets app.js compile /web/app.wasm
 //     (WebAssembly.instantiateStreaming) without allowing eval;
 //   - style-src-attr 'unsafe-inline': go-app applies Style(…) with
@@ -24,7 +28,7 @@ import (
 // service worker's fetches, which run under the policy of
 // /app-worker.js) plus the origin of exportURL when the browser posts
 // traces to a collector on another origin.
-func contentSecurityPolicy(exportURL string) (string, error) {
+func contentSecurityPolicy(exportURL string, inlineScripts ...string) (string, error) {
 	connect := "'self'"
 	if exportURL != "" {
 		u, err := url.Parse(exportURL)
@@ -38,9 +42,14 @@ func contentSecurityPolicy(exportURL string) (string, error) {
 			connect += " " + strings.ToLower(u.Scheme+"://"+u.Host)
 		}
 	}
+	script := "'self' 'wasm-unsafe-eval'"
+	for _, s := range inlineScripts {
+		sum := sha256.Sum256([]byte(s))
+		script += " 'sha256-" + base64.StdEncoding.EncodeToString(sum[:]) + "'"
+	}
 	return strings.Join([]string{
 		"default-src 'self'",
-		"script-src 'self' 'wasm-unsafe-eval'",
+		"script-src " + script,
 		"style-src 'self'",
 		"style-src-attr 'unsafe-inline'",
 		"img-src 'self'",

@@ -195,3 +195,20 @@ func TestCSPCoversGoAppPage(t *testing.T) {
 	}
 	get("/manifest.webmanifest")
 }
+
+// TestCSPAllowsInlineScriptByHash: an inline script given in
+// Config.InlineScripts is allowed by its sha256 hash, nothing more.
+func TestCSPAllowsInlineScriptByHash(t *testing.T) {
+	const script = "window.x = 1;\n"
+	s, err := server.New(server.Config{InlineScripts: []string{script}, SinkPath: filepath.Join(t.TempDir(), "t.jsonl")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	w := httptest.NewRecorder()
+	s.ServeHTTP(w, httptest.NewRequestWithContext(t.Context(), http.MethodGet, "/api/demo", nil))
+	// printf 'window.x = 1;\n' | openssl dgst -sha256 -binary | base64
+	want := strings.Replace(baseCSP, "%s", "'self'", 1)
+	want = strings.Replace(want, "'wasm-unsafe-eval'", "'wasm-unsafe-eval' 'sha256-/ouTIVhKJVrNJ4C5aJC7dCSFrDDePpcyFvhhrNmecKo='", 1)
+	wantSecurityHeaders(t, w.Header(), want)
+}

@@ -25,6 +25,11 @@ type Config struct {
 	// the Content-Security-Policy's connect-src. Default: /v1/traces.
 	ExportURL string
 
+	// InlineScripts are the exact texts of the inline <script> elements
+	// the page has (the early buffer): their sha256 hashes are added to
+	// the Content-Security-Policy's script-src. Default: none.
+	InlineScripts []string
+
 	// MaxBodyBytes bounds a request body as received. Default
 	// DefaultMaxBodyBytes (1 MiB).
 	MaxBodyBytes int64
@@ -102,7 +107,7 @@ type Server struct {
 
 // New returns a server for cfg. Close it to close the sink's file.
 func New(cfg Config) (*Server, error) {
-	csp, err := contentSecurityPolicy(cfg.ExportURL)
+	csp, err := contentSecurityPolicy(cfg.ExportURL, cfg.InlineScripts...)
 	if err != nil {
 		return nil, err
 	}
