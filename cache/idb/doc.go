@@ -21,6 +21,11 @@
 // plain JS reader, such as a service worker flushing pending spans, can
 // read the spans and resources without Go.
 //
+// Reads of many records (Trace, Pending, Traces) ask for them with one
+// getAll and cross into Go as one JSON text, decoded by
+// [cache.DecodeRecords]: a cursor costs several syscall/js crossings and
+// an event-loop trip per record.
+//
 // A database of version 1 (spans and resources only) is upgraded on Open:
 // the upgrade adds the index and the stores, then a transaction classes,
 // sizes and stamps every record and writes the totals.

@@ -29,7 +29,9 @@ var _ cache.Store = (*Store)(nil)
 // Errors keep the DOM exception of their cause: test them with
 // errors.Is(err, idb.NewDOMException("QuotaExceededError")).
 type Store struct {
-	db     *idb.Database
+	db *idb.Database
+	// raw is the same connection as db, unwrapped (see read.go).
+	raw    safejs.Value
 	name   string
 	cfg    cache.Config
 	closed atomic.Bool
@@ -386,7 +388,7 @@ func putBatch(txn *idb.Transaction, batch safejs.Value, records, resources int) 
 }
 
 // Pending returns up to limit unexported records, oldest Seq first, read
-// with a cursor on the "exported" index at 0; none when limit <= 0.
+// with one getAll on the "exported" index at 0; none when limit <= 0.
 func (s *Store) Pending(ctx context.Context, limit int) ([]cache.Record, error) {
 	const op = "pending"
 	if err := s.begin(ctx, op); err != nil {
@@ -395,23 +397,11 @@ func (s *Store) Pending(ctx context.Context, limit int) ([]cache.Record, error) 
 	if limit <= 0 {
 		return nil, nil
 	}
-	txn, err := s.db.Transaction(idb.TransactionReadOnly, spansStore, resourcesStore)
+	txn, err := s.readTxn(spansStore, resourcesStore)
 	if err != nil {
 		return nil, s.fail(op, "begin transaction", err)
 	}
-	index, err := spansIndex(txn, exportedIndex)
-	if err != nil {
-		return nil, s.fail(op, "open index", err)
-	}
-	cur, err := index.OpenCursorKey(js.ValueOf(0), idb.CursorNext)
-	if err != nil {
-		return nil, s.fail(op, "open cursor", err)
-	}
-	raws, err := collect(ctx, cur, limit)
-	if err != nil {
-		return nil, s.fail(op, "read spans", err)
-	}
-	recs, err := decode(ctx, txn, raws)
+	recs, err := txn.readRecords(ctx, exportedIndex, 0, limit)
 	if err != nil {
 		return nil, s.fail(op, "", err)
 	}
@@ -554,59 +544,35 @@ func markExported(ctx context.Context, txn *idb.Transaction, seqs []uint64) erro
 }
 
 // Traces summarises every stored trace, newest start first (see
-// [cache.Summarize]). It reads every record.
+// [cache.Summarize]). It reads every record, with one getAll.
 func (s *Store) Traces(ctx context.Context) ([]cache.TraceSummary, error) {
 	const op = "traces"
 	if err := s.begin(ctx, op); err != nil {
 		return nil, err
 	}
-	txn, err := s.db.Transaction(idb.TransactionReadOnly, spansStore, resourcesStore)
+	txn, err := s.readTxn(spansStore, resourcesStore)
 	if err != nil {
 		return nil, s.fail(op, "begin transaction", err)
 	}
-	spans, err := txn.ObjectStore(spansStore)
-	if err != nil {
-		return nil, s.fail(op, "open store", err)
-	}
-	cur, err := spans.OpenCursor(idb.CursorNext)
-	if err != nil {
-		return nil, s.fail(op, "open cursor", err)
-	}
-	raws, err := collect(ctx, cur, 0)
-	if err != nil {
-		return nil, s.fail(op, "read spans", err)
-	}
-	recs, err := decode(ctx, txn, raws)
+	recs, err := txn.readRecords(ctx, "", nil, 0)
 	if err != nil {
 		return nil, s.fail(op, "", err)
 	}
 	return cache.Summarize(recs), nil
 }
 
-// Trace returns every record of the trace, read with the "traceId" index,
-// by start time then Seq; none for an unknown trace.
+// Trace returns every record of the trace, read with one getAll on the
+// "traceId" index, by start time then Seq; none for an unknown trace.
 func (s *Store) Trace(ctx context.Context, traceID string) ([]cache.Record, error) {
 	op := "trace " + traceID
 	if err := s.begin(ctx, op); err != nil {
 		return nil, err
 	}
-	txn, err := s.db.Transaction(idb.TransactionReadOnly, spansStore, resourcesStore)
+	txn, err := s.readTxn(spansStore, resourcesStore)
 	if err != nil {
 		return nil, s.fail(op, "begin transaction", err)
 	}
-	index, err := spansIndex(txn, traceIndex)
-	if err != nil {
-		return nil, s.fail(op, "open index", err)
-	}
-	cur, err := index.OpenCursorKey(js.ValueOf(traceID), idb.CursorNext)
-	if err != nil {
-		return nil, s.fail(op, "open cursor", err)
-	}
-	raws, err := collect(ctx, cur, 0)
-	if err != nil {
-		return nil, s.fail(op, "read spans", err)
-	}
-	recs, err := decode(ctx, txn, raws)
+	recs, err := txn.readRecords(ctx, traceIndex, traceID, 0)
 	if err != nil {
 		return nil, s.fail(op, "", err)
 	}
