@@ -22,8 +22,9 @@ var ErrUnavailable = errors.New("cache/idb: indexedDB is not available")
 
 // schemaVersion is the IndexedDB version of the schema that upgrade
 // creates. Version 2 added the "class" index and the "meta" and
-// "errorTraces" stores; see the package doc.
-const schemaVersion = 2
+// "errorTraces" stores, version 3 the "traceStart" index; see the package
+// doc.
+const schemaVersion = 3
 
 // Names of the object stores and indexes.
 const (
@@ -34,6 +35,9 @@ const (
 	exportedIndex    = "exported"
 	traceIndex       = "traceId"
 	classIndex       = "class"
+	// traceStartIndex orders the records of a trace by start time, then
+	// Seq: key [traceId, start].
+	traceStartIndex = "traceStart"
 )
 
 // Open opens, creating or upgrading it when needed, the IndexedDB database
@@ -182,6 +186,22 @@ func upgrade(db *idb.Database, versionChange func() (safejs.Value, error), oldVe
 		}
 		if _, err := db.CreateObjectStore(errorTracesStore, idb.ObjectStoreOptions{KeyPath: js.ValueOf("traceId")}); err != nil {
 			return fmt.Errorf("create %s store: %w", errorTracesStore, err)
+		}
+	}
+	if oldVersion < 3 {
+		// The records keep their shape: the browser indexes the stored
+		// ones, by their traceId and start fields, as it creates the
+		// index.
+		txn, err := versionChange()
+		if err != nil {
+			return fmt.Errorf("get the upgrade transaction: %w", err)
+		}
+		spans, err := txn.Call("objectStore", spansStore)
+		if err != nil {
+			return fmt.Errorf("open %s store: %w", spansStore, withDOMName(err))
+		}
+		if _, err := spans.Call("createIndex", traceStartIndex, []any{"traceId", "start"}); err != nil {
+			return fmt.Errorf("create %s index: %w", traceStartIndex, withDOMName(err))
 		}
 	}
 	return nil

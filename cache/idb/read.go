@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"math"
 	"syscall/js"
 
 	"github.com/hack-pad/go-indexeddb/idb"
@@ -230,4 +231,15 @@ func (t rawTxn) resources(ctx context.Context, ids []string) (map[string]*span.R
 		out[id] = sr.Decode()
 	}
 	return out, nil
+}
+
+// traceRange is the key range of the "traceStart" index that holds the
+// records of traceID: [traceID, -Infinity] to [traceID, Infinity].
+func traceRange(traceID string) (safejs.Value, error) {
+	kr, err := safejs.Global().Get("IDBKeyRange")
+	if err != nil {
+		return safejs.Value{}, err
+	}
+	inf := math.Inf(1)
+	return kr.Call("bound", []any{traceID, -inf}, []any{traceID, inf})
 }

@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"sync"
 	"sync/atomic"
 	"syscall/js"
@@ -19,7 +20,10 @@ import (
 	"github.com/spanfall/spanfall/tracer/span"
 )
 
-var _ cache.Store = (*Store)(nil)
+var (
+	_ cache.Store       = (*Store)(nil)
+	_ cache.TraceHeader = (*Store)(nil)
+)
 
 // Store is a [cache.Store] in an IndexedDB database; get one with [Open].
 // It is safe for concurrent use. Each method runs its own transaction and
@@ -578,6 +582,47 @@ func (s *Store) Trace(ctx context.Context, traceID string) ([]cache.Record, erro
 	}
 	cache.SortByStart(recs)
 	return recs, nil
+}
+
+// TraceHead returns the first n records of the trace by start time, then
+// Seq, read with one getAll on the "traceStart" index: what the viewer
+// draws first while [Store.Trace] reads the rest. None when n <= 0.
+func (s *Store) TraceHead(ctx context.Context, traceID string, n int) ([]cache.Record, error) {
+	op := "trace head " + traceID
+	if err := s.begin(ctx, op); err != nil {
+		return nil, err
+	}
+	if n <= 0 {
+		return nil, nil
+	}
+	txn, err := s.readTxn(spansStore, resourcesStore)
+	if err != nil {
+		return nil, s.fail(op, "begin transaction", err)
+	}
+	keyRange, err := traceRange(traceID)
+	if err != nil {
+		return nil, s.fail(op, "key range", err)
+	}
+	recs, err := txn.readRecords(ctx, traceStartIndex, keyRange, n)
+	if err != nil {
+		return nil, s.fail(op, "", err)
+	}
+	if len(recs) == n {
+		// The index's start is the float64 of the nanoseconds: records
+		// with equal floats are in Seq order there, not by start. Those of
+		// the last one read may include starts that sort before it, so
+		// read all of them. (Rounding keeps order: a larger float is a
+		// later start.)
+		last := float64(recs[n-1].Span.StartTimeUnixNano)
+		bucket, err := txn.readRecords(ctx, traceStartIndex, []any{traceID, last}, 0)
+		if err != nil {
+			return nil, s.fail(op, "", err)
+		}
+		recs = slices.DeleteFunc(recs, func(r cache.Record) bool { return float64(r.Span.StartTimeUnixNano) == last })
+		recs = append(recs, bucket...)
+	}
+	cache.SortByStart(recs)
+	return recs[:min(n, len(recs))], nil
 }
 
 // Stats reads the totals and eviction counters of the meta store (or,
