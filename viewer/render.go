@@ -221,6 +221,9 @@ func (v *view) renderTrace() app.UI {
 		if v.errors > 0 {
 			meta += " · " + plural(v.errors, "error")
 		}
+		if v.partial {
+			meta = fmt.Sprintf("first %s · reading the rest…", plural(len(v.rows), "span"))
+		}
 	}
 	return app.Section().Class("sfv-trace-view").Aria("label", "Trace").Attr("data-testid", "trace-view").Body(
 		app.Div().Class("sfv-trace-head").Body(
@@ -317,6 +320,7 @@ func (v *view) renderWaterfall() app.UI {
 		Attr("data-testid", "waterfall").TabIndex(0).
 		Aria("label", "Spans of trace "+attrID(v.traceID)).
 		Aria("rowcount", len(v.visible)+1).
+		Aria("busy", v.partial).
 		Aria("multiselectable", false).
 		OnScroll(v.onScroll, app.PassiveEvent()).
 		OnClick(v.onGridClick).
