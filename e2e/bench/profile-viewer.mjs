@@ -68,6 +68,7 @@ try {
   await link.waitFor({ timeout: 120_000 });
   await page.waitForTimeout(500);
 
+  page.on('console', (m) => { if (m.text().startsWith('mutations')) console.log(m.text()); });
   const cdp = await context.newCDPSession(page);
   await cdp.send('Profiler.enable');
   await cdp.send('Profiler.setSamplingInterval', { interval: 200 });
@@ -89,6 +90,14 @@ try {
   await cdp.send('Profiler.start');
   const frames = await page.locator('[role="treegrid"]').evaluate((g) => new Promise((resolve) => {
     const out = [];
+    const muts = {};
+    const mo = new MutationObserver((recs) => {
+      for (const r of recs) {
+        const k = r.type === 'attributes' ? `attr ${r.attributeName}` : r.type;
+        muts[k] = (muts[k] ?? 0) + 1;
+      }
+    });
+    mo.observe(g, { subtree: true, childList: true, attributes: true, characterData: true });
     let last = performance.now();
     const end = last + 3000;
     const step = (t) => {
@@ -96,7 +105,11 @@ try {
       last = t;
       g.scrollTop = g.scrollTop + g.clientHeight >= g.scrollHeight - 1 ? 0 : g.scrollTop + 250;
       if (t < end) requestAnimationFrame(step);
-      else resolve(out.slice(1));
+      else {
+        mo.disconnect();
+        console.log('mutations per frame', JSON.stringify(Object.fromEntries(Object.entries(muts).map(([k, v]) => [k, Math.round(v / out.length)]))));
+        resolve(out.slice(1));
+      }
     };
     requestAnimationFrame(step);
   }));

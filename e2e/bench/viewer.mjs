@@ -15,7 +15,9 @@
 //                 by 250 px a frame for 3 s (p50, p95, max), and the main
 //                 thread's busy time per frame meanwhile (task, script,
 //                 layout, style: CDP Performance.getMetrics), a figure that
-//                 other processes on a loaded machine inflate far less.
+//                 other processes on a loaded machine inflate far less,
+//                 and the DOM mutations per frame (MutationObserver
+//                 records), which no load changes.
 //
 // Prints one JSON line per size (medians of BENCH_RUNS, default 5) and a
 // Markdown table. Timing goals live here, never in tests. Run: make bench,
@@ -135,6 +137,9 @@ async function benchSize(env, n) {
     const run = await page.locator(GRID).evaluate((g) => new Promise((resolve) => {
       const frames = [];
       let maxRows = 0;
+      let mutations = 0;
+      const mo = new MutationObserver((recs) => { mutations += recs.length; });
+      mo.observe(g, { subtree: true, childList: true, attributes: true, characterData: true });
       let last = performance.now();
       const end = last + 3000;
       const step = (t) => {
@@ -143,7 +148,10 @@ async function benchSize(env, n) {
         maxRows = Math.max(maxRows, g.querySelectorAll('[role="row"][data-span-id]').length);
         g.scrollTop = g.scrollTop + g.clientHeight >= g.scrollHeight - 1 ? 0 : g.scrollTop + 250;
         if (t < end) requestAnimationFrame(step);
-        else resolve({ frames: frames.slice(1), maxRows });
+        else {
+          mo.disconnect();
+          resolve({ frames: frames.slice(1), maxRows, mutations: mutations / frames.length });
+        }
       };
       requestAnimationFrame(step);
     }));
@@ -177,7 +185,7 @@ async function benchSize(env, n) {
       scrollFrames: run.frames.length, scrollP50Ms: round1(quantile(run.frames, 0.5)),
       scrollP95Ms: round1(quantile(run.frames, 0.95)), scrollMaxMs: round1(Math.max(...run.frames)),
       maxDomRows: run.maxRows,
-      scrollBusyPerFrameMs: busy,
+      scrollBusyPerFrameMs: busy, scrollDomMutationsPerFrame: Math.round(run.mutations),
       nav: nav.map(Math.round), ready: ready.map(Math.round), open: open.map(Math.round),
     };
   } finally {
@@ -199,5 +207,5 @@ try {
 } finally {
   await env.close();
 }
-console.log(`\n| spans | navigation → first rows | navigation → all rows | wasm ready → first rows | click in list → first rows | scroll p50 / p95 / max (ms) | main thread busy per scroll frame (ms) |\n|---|---|---|---|---|---|---|\n` +
-  results.map((r) => `| ${r.spans} | ${r.navToRowsMs} ms | ${r.navToAllRowsMs} ms | ${r.readyToRowsMs} ms | ${r.openToRowsMs} ms | ${r.scrollP50Ms} / ${r.scrollP95Ms} / ${r.scrollMaxMs} | ${r.scrollBusyPerFrameMs.TaskDuration} |`).join('\n'));
+console.log(`\n| spans | navigation → first rows | navigation → all rows | wasm ready → first rows | click in list → first rows | scroll p50 / p95 / max (ms) | main thread busy per scroll frame (ms) | DOM mutations per scroll frame |\n|---|---|---|---|---|---|---|---|\n` +
+  results.map((r) => `| ${r.spans} | ${r.navToRowsMs} ms | ${r.navToAllRowsMs} ms | ${r.readyToRowsMs} ms | ${r.openToRowsMs} ms | ${r.scrollP50Ms} / ${r.scrollP95Ms} / ${r.scrollMaxMs} | ${r.scrollBusyPerFrameMs.TaskDuration} | ${r.scrollDomMutationsPerFrame} |`).join('\n'));
