@@ -20,7 +20,9 @@
 // with its number of stored spans, so that a later span of the trace
 // joins the error class; the entry goes with the trace's last span. A
 // plain JS reader, such as a service worker flushing pending spans, can
-// read the spans and resources without Go.
+// read the spans and resources without Go; it should open the database
+// without a version (indexedDB.open(name) opens the current one): opening
+// it with an older version number fails with a VersionError.
 //
 // Reads of many records (Trace, Pending, Traces) ask for them with one
 // getAll and cross into Go as one JSON text, decoded by
