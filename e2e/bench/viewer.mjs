@@ -130,6 +130,10 @@ async function benchSize(env, n) {
     // Scrolling the waterfall opened last. Besides the wall-clock frame
     // times, the main thread's busy time (CDP Performance.getMetrics), which
     // other processes on a loaded machine inflate far less.
+    // The trace list is read after the trace: a store of 50,000 spans
+    // takes seconds to summarise (Store.Traces reads every span), which
+    // would be measured as one long frame. Wait for it.
+    await page.locator(`[data-testid="trace-row"][data-trace-id="${traceId}"]`).waitFor({ timeout: 120_000 });
     await page.waitForTimeout(500);
     const cdp = await context.newCDPSession(page);
     await cdp.send('Performance.enable');
