@@ -79,6 +79,7 @@ sizes: $(WASM).br
 # Timing goals live here, never in tests.
 bench: deps-chromium build
 	cd e2e && SPANFALL_COLLECTOR="$$(collector/build.sh | tail -n 1)" && export SPANFALL_COLLECTOR && ./setup.sh && node bench/compare.mjs
+	cd e2e && SPANFALL_COLLECTOR="$$(collector/build.sh | tail -n 1)" && export SPANFALL_COLLECTOR && node bench/viewer.mjs
 	$(MAKE) sizes
 
 clean:

@@ -9,7 +9,10 @@ import (
 	"github.com/spanfall/spanfall/tracer/span"
 )
 
-var _ Store = (*Memory)(nil)
+var (
+	_ Store       = (*Memory)(nil)
+	_ TraceHeader = (*Memory)(nil)
+)
 
 // numClasses is the number of eviction classes.
 const numClasses = int(ClassPendingError) + 1
@@ -357,6 +360,21 @@ func (m *Memory) Trace(ctx context.Context, traceID string) ([]Record, error) {
 	}
 	SortByStart(out)
 	return out, nil
+}
+
+var _ TraceHeader = (*Memory)(nil)
+
+// TraceHead returns copies of the first n records of the trace, by start
+// time then Seq; none when n <= 0 or the trace is unknown.
+func (m *Memory) TraceHead(ctx context.Context, traceID string, n int) ([]Record, error) {
+	recs, err := m.Trace(ctx, traceID)
+	if err != nil || n <= 0 {
+		return nil, err
+	}
+	if len(recs) > n {
+		recs = recs[:n:n]
+	}
+	return recs, nil
 }
 
 // Stats counts stored, pending and exported spans and traces, the stored

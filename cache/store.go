@@ -98,6 +98,17 @@ type Store interface {
 	Close() error
 }
 
+// TraceHeader is a [Store] that reads the first spans of a trace cheaply,
+// without reading the rest: the viewer draws its first screen of a big
+// trace from them while Trace reads it all. Memory and the IndexedDB
+// store implement it.
+type TraceHeader interface {
+	// TraceHead returns the first n records of the trace in the order of
+	// Trace (start time, then Seq): Trace's first n. It returns none when
+	// n <= 0 or the trace is unknown.
+	TraceHead(ctx context.Context, traceID string, n int) ([]Record, error)
+}
+
 // Seqs returns the Seq of each record, in order: what MarkExported takes.
 func Seqs(recs []Record) []uint64 {
 	seqs := make([]uint64, len(recs))

@@ -110,7 +110,24 @@ func (v *view) loadTrace(ctx app.Context, full bool) {
 		c, cancel := context.WithTimeout(context.Background(), readTimeout)
 		defer cancel()
 		t0 := time.Now()
-		recs, err := store.Trace(c, traceID)
+		// A big trace's first screen is drawn from its head while the
+		// rest is read; a head shorter than asked is the whole trace.
+		var recs []cache.Record
+		var err error
+		whole := false
+		if h, ok := store.(cache.TraceHeader); ok {
+			head, herr := h.TraceHead(c, traceID, headSpans)
+			switch {
+			case herr != nil:
+			case len(head) < headSpans:
+				recs, whole = head, true
+			default:
+				ctx.Dispatch(func(ctx app.Context) { v.showHead(ctx, traceID, head) })
+			}
+		}
+		if !whole {
+			recs, err = store.Trace(c, traceID)
+		}
 		cost := time.Since(t0)
 		ctx.Dispatch(func(ctx app.Context) {
 			defer v.loadAll(ctx, full)
@@ -123,7 +140,11 @@ func (v *view) loadTrace(ctx app.Context, full bool) {
 				// the next tick reads the trace again if they changed
 				// since the last ones read.
 				v.traceRead, v.traceAt, v.traceCost, v.traceStats = traceID, time.Now(), cost, stats
-				v.setTrace(recs)
+				if v.partial {
+					v.mergeTrace(recs) // the rows of the head stay in view
+				} else {
+					v.setTrace(recs)
+				}
 				v.afterRows(ctx)
 			}
 		})

@@ -3,6 +3,7 @@ package viewer
 import (
 	"fmt"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -198,15 +199,45 @@ func TestPageVirtualizes(t *testing.T) {
 	if len(rows) != pool {
 		t.Fatalf("after scrolling, %d rows, want %d", len(rows), pool)
 	}
-	first := attrOf(rows[0][0], "data-row")
-	if first != fmt.Sprint(p.first) || p.first > 2500-overscan || p.first+pool < 2500+20+overscan {
-		t.Errorf("after scrolling to row 2500, slots start at row %s (first %d), pool %d", first, p.first, pool)
+	if p.first > 2500-overscan || p.first+pool < 2500+20+overscan {
+		t.Errorf("after scrolling to row 2500, rows [%d, %d) rendered, pool %d", p.first, p.last, pool)
 	}
-	if want := fmt.Sprintf("translateY(%dpx)", p.first*rowHeight); !strings.Contains(html, want) {
-		t.Errorf("rows not translated to their place: want %s", want)
+	// Each slot holds a row of the window at the row's place; the row
+	// group lists them in visual order.
+	var order []string
+	seen := make(map[int]bool)
+	for _, r := range rows {
+		k, err := strconv.Atoi(attrOf(r[0], "aria-rowindex"))
+		if err != nil || k-2 < p.first || k-2 >= p.first+pool || seen[k] {
+			t.Fatalf("slot %s: aria-rowindex %d (%v), want one of the window [%d, %d)", r[1], k, err, p.first+2, p.first+pool+2)
+		}
+		seen[k] = true
+		if want := fmt.Sprintf("top:%dpx", (k-2)*rowHeight); attrOf(r[0], "style") != want {
+			t.Errorf("row %d not placed at its offset: want %q in %s", k, want, r[0])
+		}
 	}
-	if got := attrOf(rows[0][0], "aria-rowindex"); got != fmt.Sprint(p.first+2) {
-		t.Errorf("aria-rowindex %s, want %d", got, p.first+2)
+	for k := p.first; k < p.last; k++ {
+		order = append(order, p.rowID(p.visible[k]))
+	}
+	if want := `aria-owns="` + strings.Join(order, " ") + `"`; !strings.Contains(html, want) {
+		t.Errorf("row group lacks %s", want[:80])
+	}
+
+	// One quantum further down, only the slots of the rows that left the
+	// window get new rows: the others keep theirs, so the diff leaves
+	// their DOM alone.
+	before := rows
+	p.vp.ScrollTop += overscan * rowHeight
+	p.reslice()
+	after := renderedRows(app.HTMLString(p))
+	same := 0
+	for s := range after {
+		if attrOf(after[s][0], "data-span-id") == attrOf(before[s][0], "data-span-id") {
+			same++
+		}
+	}
+	if want := pool - overscan; same < want-2 {
+		t.Errorf("a scroll by %d rows changed %d of %d slots, want about %d", overscan, pool-same, pool, overscan)
 	}
 }
 

@@ -221,6 +221,9 @@ func (v *view) renderTrace() app.UI {
 		if v.errors > 0 {
 			meta += " · " + plural(v.errors, "error")
 		}
+		if v.partial {
+			meta = fmt.Sprintf("first %s · reading the rest…", plural(len(v.rows), "span"))
+		}
 	}
 	return app.Section().Class("sfv-trace-view").Aria("label", "Trace").Attr("data-testid", "trace-view").Body(
 		app.Div().Class("sfv-trace-head").Body(
@@ -309,14 +312,12 @@ func (v *view) renderWaterfall() app.UI {
 		}
 		lines[i] = app.Div().Class("sfv-gridline").Style("left", pct(tk.Offset))
 	}
-	slots := make([]app.UI, 0, v.last-v.first)
-	for k := v.first; k < v.last && k < len(v.visible); k++ {
-		slots = append(slots, v.renderRow(k))
-	}
+	slots, order := v.renderSlots()
 	grid := app.Div().Class("sfv-wf").ID(v.id("grid")).Attr("role", "treegrid").
 		Attr("data-testid", "waterfall").TabIndex(0).
 		Aria("label", "Spans of trace "+attrID(v.traceID)).
 		Aria("rowcount", len(v.visible)+1).
+		Aria("busy", v.partial).
 		Aria("multiselectable", false).
 		OnScroll(v.onScroll, app.PassiveEvent()).
 		OnClick(v.onGridClick).
@@ -335,10 +336,30 @@ func (v *view) renderWaterfall() app.UI {
 		app.Div().Class("sfv-wf-spacer").Attr("role", "presentation").
 			Style("height", px(float64(len(v.visible))*rowHeight)).Body(
 			app.Div().Class("sfv-wf-grid").Aria("hidden", true).Body(lines...),
-			app.Div().Class("sfv-wf-rows").Attr("role", "rowgroup").
-				Style("transform", "translateY("+px(float64(v.first)*rowHeight)+")").Body(slots...),
+			app.Div().Class("sfv-wf-rows").Attr("role", "rowgroup").Aria("owns", order).Body(slots...),
 		),
 	)
+}
+
+// renderSlots draws the fixed pool of row slots (see slots.go) and
+// returns them with the ids of their rows in visual order, for the row
+// group's aria-owns.
+func (v *view) renderSlots() (slots []app.UI, order string) {
+	pool := v.vp.PoolSize(overscan)
+	slots = make([]app.UI, pool)
+	ids := make([]string, 0, v.last-v.first)
+	for s := range slots {
+		k := SlotRow(v.first, pool, s)
+		if k >= v.last || k >= len(v.visible) {
+			slots[s] = app.Div().Class("sfv-slot-empty").Attr("role", "presentation")
+			continue
+		}
+		slots[s] = v.renderRow(k)
+	}
+	for k := v.first; k < v.last && k < len(v.visible); k++ {
+		ids = append(ids, v.rowID(v.visible[k]))
+	}
+	return slots, strings.Join(ids, " ")
 }
 
 // rowID is the element id of row i's slot, for aria-activedescendant.
@@ -371,7 +392,8 @@ func (v *view) renderRow(k int) app.UI {
 		Attr("data-row", i).
 		Aria("level", r.Depth+1).
 		Aria("rowindex", k+2).
-		Aria("selected", selected)
+		Aria("selected", selected).
+		Style("top", px(float64(k)*rowHeight))
 	if r.Children > 0 {
 		row = row.Aria("expanded", !collapsed)
 	}

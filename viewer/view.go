@@ -71,8 +71,10 @@ type view struct {
 	traceStats cache.Stats
 	// pendingFold is the URL's fold, applied when the trace's rows come.
 	pendingFold string
-	selected    string
-	paneOpen    bool
+	// partial is true while the rows are the trace's head (head.go).
+	partial  bool
+	selected string
+	paneOpen bool
 	// more holds the keys of long values shown whole ("a3", "r0", "e1.2").
 	more     IDSet
 	jsonOpen bool
@@ -146,7 +148,7 @@ func (v *view) openTrace(id string) {
 	v.start, v.end = 0, 0
 	v.collapsed, v.more = IDSet{}, IDSet{}
 	v.selected, v.paneOpen, v.jsonOpen, v.note = "", false, false, ""
-	v.pendingFold = ""
+	v.pendingFold, v.partial = "", false
 	v.vp.ScrollTop = 0
 	v.first, v.last = 0, 0
 }
@@ -154,6 +156,7 @@ func (v *view) openTrace(id string) {
 // setTrace lays out the records of the open trace, keeping the fold, the
 // selection and the search; a fold from the URL is applied now.
 func (v *view) setTrace(recs []cache.Record) {
+	v.partial = false
 	v.rows, v.start, v.end = Layout(recs)
 	v.index = IndexByID(v.rows)
 	v.errors = countErrors(v.rows)

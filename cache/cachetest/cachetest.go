@@ -38,6 +38,7 @@ func Run(t *testing.T, newStore NewStore) {
 		{"PutInvalidStoresNothing", testPutInvalid},
 		{"MarkExported", testMarkExported},
 		{"TraceRoundTrip", testTraceRoundTrip},
+		{"TraceHead", testTraceHead},
 		{"ResourceWithoutID", testResourceWithoutID},
 		{"Traces", testTraces},
 		{"Stats", testStats},
@@ -252,6 +253,51 @@ func testTraceRoundTrip(t *testing.T, s cache.Store) {
 	}
 	if !reflect.DeepEqual(again[0].Span, root) {
 		t.Errorf("stored span changed through a returned record:\n got %s\nwant %s", dump(again[0].Span), dump(root))
+	}
+}
+
+// testTraceHead checks TraceHead, for stores that have it, against Trace:
+// its first n records, whatever n, for spans stored out of order across
+// Puts, with equal starts, and beside another trace.
+func testTraceHead(t *testing.T, s cache.Store) {
+	h, ok := s.(cache.TraceHeader)
+	if !ok {
+		t.Skipf("%s store has no TraceHead", s.Kind())
+	}
+	var batch []span.Span
+	for i := range 40 {
+		// Starts 0, 10, …, 190 twice over, in a shuffled order.
+		k := (i * 7) % 40
+		parent := 0
+		if k > 0 {
+			parent = 100 + k/2
+		}
+		batch = append(batch, plain(9, 100+k, parent, fmt.Sprint("s", k), uint64(k%20)*10, 5))
+	}
+	put(t, s, batch[:25]...)
+	put(t, s, plain(10, 200, 0, "other trace", 0, 1))
+	put(t, s, batch[25:]...)
+	all, err := s.Trace(t.Context(), traceID(9))
+	if err != nil || len(all) != 40 {
+		t.Fatalf("Trace = %d records, %v", len(all), err)
+	}
+	for _, n := range []int{-1, 0, 1, 7, 20, 39, 40, 41, 1000} {
+		got, err := h.TraceHead(t.Context(), traceID(9), n)
+		if err != nil {
+			t.Fatalf("TraceHead(%d): %v", n, err)
+		}
+		want := all[:max(0, min(n, len(all)))]
+		if len(got) != len(want) {
+			t.Fatalf("TraceHead(%d) = %d records, want %d", n, len(got), len(want))
+		}
+		for i := range want {
+			if got[i].Seq != want[i].Seq || !reflect.DeepEqual(got[i].Span, want[i].Span) {
+				t.Errorf("TraceHead(%d) record %d = %s (seq %d), want %s (seq %d)", n, i, dump(got[i].Span), got[i].Seq, dump(want[i].Span), want[i].Seq)
+			}
+		}
+	}
+	if got, err := h.TraceHead(t.Context(), traceID(11), 5); err != nil || len(got) != 0 {
+		t.Errorf("TraceHead of an unknown trace = %d records, %v; want none", len(got), err)
 	}
 }
 

@@ -136,7 +136,8 @@ func BenchmarkMarkExported512(b *testing.B) {
 }
 
 // BenchmarkTrace5000 reads one trace of 5,000 spans (the viewer opening
-// a big trace).
+// a big trace): 0.64-1.8 s with a cursor, 0.16 s with one getAll, one
+// JSON.stringify and cache.DecodeRecords (see docs/viewer-performance.md).
 func BenchmarkTrace5000(b *testing.B) {
 	s, err := openBench(b)
 	if err != nil {

@@ -22,8 +22,9 @@ var ErrUnavailable = errors.New("cache/idb: indexedDB is not available")
 
 // schemaVersion is the IndexedDB version of the schema that upgrade
 // creates. Version 2 added the "class" index and the "meta" and
-// "errorTraces" stores; see the package doc.
-const schemaVersion = 2
+// "errorTraces" stores, version 3 the "traceStart" index; see the package
+// doc.
+const schemaVersion = 3
 
 // Names of the object stores and indexes.
 const (
@@ -34,6 +35,9 @@ const (
 	exportedIndex    = "exported"
 	traceIndex       = "traceId"
 	classIndex       = "class"
+	// traceStartIndex orders the records of a trace by start time, then
+	// Seq: key [traceId, start].
+	traceStartIndex = "traceStart"
 )
 
 // Open opens, creating or upgrading it when needed, the IndexedDB database
@@ -54,11 +58,11 @@ func Open(ctx context.Context, name string, opts ...cache.Option) (*Store, error
 // openIn opens the store name in the IndexedDB factory f (the global one,
 // or a storage bucket's in tests).
 func openIn(ctx context.Context, f safejs.Value, name string, cfg cache.Config) (*Store, error) {
-	db, err := openDB(ctx, f, name)
+	db, raw, err := openDB(ctx, f, name)
 	if err != nil {
 		return nil, fmt.Errorf("cache/idb: open %q: %w", name, withDOMName(err))
 	}
-	s := &Store{db: db, name: name, cfg: cfg}
+	s := &Store{db: db, raw: raw, name: name, cfg: cfg}
 	if err := s.ensureMeta(ctx); err != nil {
 		_ = db.Close() // the store is unusable; err says why
 		return nil, err
@@ -66,20 +70,22 @@ func openIn(ctx context.Context, f safejs.Value, name string, cfg cache.Config) 
 	return s, nil
 }
 
-// openDB opens the database name in f at schemaVersion, upgrading it.
-func openDB(ctx context.Context, f safejs.Value, name string) (_ *idb.Database, err error) {
+// openDB opens the database name in f at schemaVersion, upgrading it. It
+// also returns the connection's own IDBDatabase, for the reads that
+// go-indexeddb v0.3.2 has no method for (getAll of values).
+func openDB(ctx context.Context, f safejs.Value, name string) (_ *idb.Database, raw safejs.Value, err error) {
 	// go-indexeddb hands the upgrader the database but not the
 	// versionchange transaction, which creating an index on an existing
 	// store needs: a shim factory keeps the raw open request, whose
 	// "transaction" it is.
 	shim, err := newShimFactory(f)
 	if err != nil {
-		return nil, err
+		return nil, safejs.Value{}, err
 	}
 	defer shim.release()
 	lib, err := idb.WrapFactory(safejs.Unsafe(shim.value))
 	if err != nil {
-		return nil, err
+		return nil, safejs.Value{}, err
 	}
 	// The library panics when the upgrader fails, so the upgrader records
 	// its error and closes the connection instead, which aborts the
@@ -97,13 +103,21 @@ func openDB(ctx context.Context, f safejs.Value, name string) (_ *idb.Database, 
 		})
 	})
 	if err != nil {
-		return nil, err
+		return nil, safejs.Value{}, err
 	}
 	db, err := awaitOpen(ctx, req)
-	if err != nil && upgradeErr != nil {
-		err = fmt.Errorf("upgrade to schema %d: %w", schemaVersion, upgradeErr)
+	if err != nil {
+		if upgradeErr != nil {
+			err = fmt.Errorf("upgrade to schema %d: %w", schemaVersion, upgradeErr)
+		}
+		return nil, safejs.Value{}, err
 	}
-	return db, err
+	raw, err = shim.req.Get("result")
+	if err != nil {
+		_ = db.Close() // unusable without its raw form; err says why
+		return nil, safejs.Value{}, err
+	}
+	return db, raw, nil
 }
 
 // awaitOpen waits for the open request until ctx is done; a connection that
@@ -172,6 +186,22 @@ func upgrade(db *idb.Database, versionChange func() (safejs.Value, error), oldVe
 		}
 		if _, err := db.CreateObjectStore(errorTracesStore, idb.ObjectStoreOptions{KeyPath: js.ValueOf("traceId")}); err != nil {
 			return fmt.Errorf("create %s store: %w", errorTracesStore, err)
+		}
+	}
+	if oldVersion < 3 {
+		// The records keep their shape: the browser indexes the stored
+		// ones, by their traceId and start fields, as it creates the
+		// index.
+		txn, err := versionChange()
+		if err != nil {
+			return fmt.Errorf("get the upgrade transaction: %w", err)
+		}
+		spans, err := txn.Call("objectStore", spansStore)
+		if err != nil {
+			return fmt.Errorf("open %s store: %w", spansStore, withDOMName(err))
+		}
+		if _, err := spans.Call("createIndex", traceStartIndex, []any{"traceId", "start"}); err != nil {
+			return fmt.Errorf("create %s index: %w", traceStartIndex, withDOMName(err))
 		}
 	}
 	return nil

@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"sync"
 	"sync/atomic"
 	"syscall/js"
@@ -19,7 +20,10 @@ import (
 	"github.com/spanfall/spanfall/tracer/span"
 )
 
-var _ cache.Store = (*Store)(nil)
+var (
+	_ cache.Store       = (*Store)(nil)
+	_ cache.TraceHeader = (*Store)(nil)
+)
 
 // Store is a [cache.Store] in an IndexedDB database; get one with [Open].
 // It is safe for concurrent use. Each method runs its own transaction and
@@ -29,7 +33,9 @@ var _ cache.Store = (*Store)(nil)
 // Errors keep the DOM exception of their cause: test them with
 // errors.Is(err, idb.NewDOMException("QuotaExceededError")).
 type Store struct {
-	db     *idb.Database
+	db *idb.Database
+	// raw is the same connection as db, unwrapped (see read.go).
+	raw    safejs.Value
 	name   string
 	cfg    cache.Config
 	closed atomic.Bool
@@ -386,7 +392,7 @@ func putBatch(txn *idb.Transaction, batch safejs.Value, records, resources int) 
 }
 
 // Pending returns up to limit unexported records, oldest Seq first, read
-// with a cursor on the "exported" index at 0; none when limit <= 0.
+// with one getAll on the "exported" index at 0; none when limit <= 0.
 func (s *Store) Pending(ctx context.Context, limit int) ([]cache.Record, error) {
 	const op = "pending"
 	if err := s.begin(ctx, op); err != nil {
@@ -395,23 +401,11 @@ func (s *Store) Pending(ctx context.Context, limit int) ([]cache.Record, error) 
 	if limit <= 0 {
 		return nil, nil
 	}
-	txn, err := s.db.Transaction(idb.TransactionReadOnly, spansStore, resourcesStore)
+	txn, err := s.readTxn(spansStore, resourcesStore)
 	if err != nil {
 		return nil, s.fail(op, "begin transaction", err)
 	}
-	index, err := spansIndex(txn, exportedIndex)
-	if err != nil {
-		return nil, s.fail(op, "open index", err)
-	}
-	cur, err := index.OpenCursorKey(js.ValueOf(0), idb.CursorNext)
-	if err != nil {
-		return nil, s.fail(op, "open cursor", err)
-	}
-	raws, err := collect(ctx, cur, limit)
-	if err != nil {
-		return nil, s.fail(op, "read spans", err)
-	}
-	recs, err := decode(ctx, txn, raws)
+	recs, err := txn.readRecords(ctx, exportedIndex, 0, limit)
 	if err != nil {
 		return nil, s.fail(op, "", err)
 	}
@@ -554,64 +548,81 @@ func markExported(ctx context.Context, txn *idb.Transaction, seqs []uint64) erro
 }
 
 // Traces summarises every stored trace, newest start first (see
-// [cache.Summarize]). It reads every record.
+// [cache.Summarize]). It reads every record, with one getAll.
 func (s *Store) Traces(ctx context.Context) ([]cache.TraceSummary, error) {
 	const op = "traces"
 	if err := s.begin(ctx, op); err != nil {
 		return nil, err
 	}
-	txn, err := s.db.Transaction(idb.TransactionReadOnly, spansStore, resourcesStore)
+	txn, err := s.readTxn(spansStore, resourcesStore)
 	if err != nil {
 		return nil, s.fail(op, "begin transaction", err)
 	}
-	spans, err := txn.ObjectStore(spansStore)
-	if err != nil {
-		return nil, s.fail(op, "open store", err)
-	}
-	cur, err := spans.OpenCursor(idb.CursorNext)
-	if err != nil {
-		return nil, s.fail(op, "open cursor", err)
-	}
-	raws, err := collect(ctx, cur, 0)
-	if err != nil {
-		return nil, s.fail(op, "read spans", err)
-	}
-	recs, err := decode(ctx, txn, raws)
+	recs, err := txn.readRecords(ctx, "", nil, 0)
 	if err != nil {
 		return nil, s.fail(op, "", err)
 	}
 	return cache.Summarize(recs), nil
 }
 
-// Trace returns every record of the trace, read with the "traceId" index,
-// by start time then Seq; none for an unknown trace.
+// Trace returns every record of the trace, read with one getAll on the
+// "traceId" index, by start time then Seq; none for an unknown trace.
 func (s *Store) Trace(ctx context.Context, traceID string) ([]cache.Record, error) {
 	op := "trace " + traceID
 	if err := s.begin(ctx, op); err != nil {
 		return nil, err
 	}
-	txn, err := s.db.Transaction(idb.TransactionReadOnly, spansStore, resourcesStore)
+	txn, err := s.readTxn(spansStore, resourcesStore)
 	if err != nil {
 		return nil, s.fail(op, "begin transaction", err)
 	}
-	index, err := spansIndex(txn, traceIndex)
-	if err != nil {
-		return nil, s.fail(op, "open index", err)
-	}
-	cur, err := index.OpenCursorKey(js.ValueOf(traceID), idb.CursorNext)
-	if err != nil {
-		return nil, s.fail(op, "open cursor", err)
-	}
-	raws, err := collect(ctx, cur, 0)
-	if err != nil {
-		return nil, s.fail(op, "read spans", err)
-	}
-	recs, err := decode(ctx, txn, raws)
+	recs, err := txn.readRecords(ctx, traceIndex, traceID, 0)
 	if err != nil {
 		return nil, s.fail(op, "", err)
 	}
 	cache.SortByStart(recs)
 	return recs, nil
+}
+
+// TraceHead returns the first n records of the trace by start time, then
+// Seq, read with one getAll on the "traceStart" index: what the viewer
+// draws first while [Store.Trace] reads the rest. None when n <= 0.
+func (s *Store) TraceHead(ctx context.Context, traceID string, n int) ([]cache.Record, error) {
+	op := "trace head " + traceID
+	if err := s.begin(ctx, op); err != nil {
+		return nil, err
+	}
+	if n <= 0 {
+		return nil, nil
+	}
+	txn, err := s.readTxn(spansStore, resourcesStore)
+	if err != nil {
+		return nil, s.fail(op, "begin transaction", err)
+	}
+	keyRange, err := traceRange(traceID)
+	if err != nil {
+		return nil, s.fail(op, "key range", err)
+	}
+	recs, err := txn.readRecords(ctx, traceStartIndex, keyRange, n)
+	if err != nil {
+		return nil, s.fail(op, "", err)
+	}
+	if len(recs) == n {
+		// The index's start is the float64 of the nanoseconds: records
+		// with equal floats are in Seq order there, not by start. Those of
+		// the last one read may include starts that sort before it, so
+		// read all of them. (Rounding keeps order: a larger float is a
+		// later start.)
+		last := float64(recs[n-1].Span.StartTimeUnixNano)
+		bucket, err := txn.readRecords(ctx, traceStartIndex, []any{traceID, last}, 0)
+		if err != nil {
+			return nil, s.fail(op, "", err)
+		}
+		recs = slices.DeleteFunc(recs, func(r cache.Record) bool { return float64(r.Span.StartTimeUnixNano) == last })
+		recs = append(recs, bucket...)
+	}
+	cache.SortByStart(recs)
+	return recs[:min(n, len(recs))], nil
 }
 
 // Stats reads the totals and eviction counters of the meta store (or,

@@ -4,17 +4,11 @@ package idb
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
-	"fmt"
-	"slices"
 	"sync"
 	"syscall/js"
 
 	"github.com/hack-pad/go-indexeddb/idb"
-
-	"github.com/spanfall/spanfall/cache"
-	"github.com/spanfall/spanfall/tracer/span"
 )
 
 // commit waits for a readwrite transaction to finish. When ctx ends first
@@ -39,39 +33,6 @@ func commit(ctx context.Context, txn *idb.Transaction) error {
 	// Abort fails once the transaction is committing or finished; its
 	// outcome is about to arrive.
 	return <-done
-}
-
-// spansIndex returns the named index of the spans store in txn.
-func spansIndex(txn *idb.Transaction, name string) (*idb.Index, error) {
-	spans, err := txn.ObjectStore(spansStore)
-	if err != nil {
-		return nil, err
-	}
-	return spans.Index(name)
-}
-
-// collect returns the JSON of up to limit (0: all) values of a cursor.
-func collect(ctx context.Context, req *idb.CursorWithValueRequest, limit int) ([][]byte, error) {
-	var out [][]byte
-	err := req.Iter(ctx, func(c *idb.CursorWithValue) error {
-		v, err := c.Value()
-		if err != nil {
-			return err
-		}
-		text, err := stringify(v)
-		if err != nil {
-			return err
-		}
-		out = append(out, text)
-		if limit > 0 && len(out) >= limit {
-			return idb.ErrCursorStopIter
-		}
-		return nil
-	})
-	if err == nil {
-		err = ctx.Err() // Iter returns nil when ctx ends it
-	}
-	return out, err
 }
 
 // iterate calls fn with each value of a cursor until fn returns an error
@@ -169,67 +130,6 @@ func awaitCount(ctx context.Context, req *idb.UintRequest) (int, error) {
 		return 0, cerr
 	}
 	return int(n), err
-}
-
-// decode decodes stored records read in txn, with their resources read in
-// the same transaction.
-func decode(ctx context.Context, txn *idb.Transaction, raws [][]byte) ([]cache.Record, error) {
-	if len(raws) == 0 {
-		return nil, nil
-	}
-	stored := make([]cache.StoredRecord, len(raws))
-	var ids []string
-	for i, raw := range raws {
-		if err := json.Unmarshal(raw, &stored[i]); err != nil {
-			return nil, fmt.Errorf("decode record: %w", err)
-		}
-		if id := stored[i].Resource; id != "" && !slices.Contains(ids, id) {
-			ids = append(ids, id)
-		}
-	}
-	resources, err := loadResources(ctx, txn, ids)
-	if err != nil {
-		return nil, err
-	}
-	recs := make([]cache.Record, len(stored))
-	for i, st := range stored {
-		if recs[i], err = st.Decode(resources); err != nil {
-			return nil, err
-		}
-	}
-	return recs, nil
-}
-
-// loadResources reads the resources with these ids; missing ones are left
-// out for StoredRecord.Decode to report.
-func loadResources(ctx context.Context, txn *idb.Transaction, ids []string) (map[string]*span.Resource, error) {
-	if len(ids) == 0 {
-		return nil, nil
-	}
-	store, err := txn.ObjectStore(resourcesStore)
-	if err != nil {
-		return nil, err
-	}
-	out := make(map[string]*span.Resource, len(ids))
-	for _, id := range ids {
-		v, err := get(ctx, store, js.ValueOf(id))
-		if err != nil {
-			return nil, fmt.Errorf("get resource %q: %w", id, err)
-		}
-		if v.IsUndefined() {
-			continue
-		}
-		text, err := stringify(v)
-		if err != nil {
-			return nil, fmt.Errorf("read resource %q: %w", id, err)
-		}
-		var sr cache.StoredResource
-		if err := json.Unmarshal(text, &sr); err != nil {
-			return nil, fmt.Errorf("decode resource %q: %w", id, err)
-		}
-		out[id] = sr.Decode()
-	}
-	return out, nil
 }
 
 // getAll reads the values of keys in one pipelined round: every get is
