@@ -149,8 +149,10 @@ test('fetch, XHR, click, early buffer, privacy, resources and meta traceparent r
     // Resources: CLIENT spans under documentLoad, with size and initiator type.
     const resources = spans.filter((s) => s.name === 'resourceFetch');
     for (const r of resources) assertChildOf(assert, r, load);
-    const css = resources.find((r) => attr(r.attributes, 'url.full') === `${env.baseURL}/web/spanfall.css`);
-    assert.ok(css, 'a resource span for /web/spanfall.css: ' + JSON.stringify(resources.map((r) => attr(r.attributes, 'url.full'))));
+    // Assets live under a versioned path, /web/<version>/ (docs/pwa.md).
+    const cssURL = new RegExp(`^${env.baseURL.replace(/[.]/g, '\\.')}/web/[^/]+/spanfall\\.css$`);
+    const css = resources.find((r) => cssURL.test(attr(r.attributes, 'url.full')));
+    assert.ok(css, 'a resource span for /web/<version>/spanfall.css: ' + JSON.stringify(resources.map((r) => attr(r.attributes, 'url.full'))));
     assert.equal(css.kind, SPAN_KIND_CLIENT);
     const ca = attrs(css);
     assert.equal(ca['spanfall.resource.initiator_type'], 'link');
