@@ -20,7 +20,7 @@ type Run struct {
 	// Rows are the row indices of the siblings, in order.
 	Rows []int
 	// End is the row index one past the last sibling's subtree.
-	End int
+	End  int
 	Name string
 	// P50 and Max are the median and longest sibling durations, in ns.
 	P50, Max uint64
