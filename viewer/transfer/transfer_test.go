@@ -235,4 +235,3 @@ func FuzzImport(f *testing.F) {
 		}
 	})
 }
-
