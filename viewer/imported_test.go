@@ -1,0 +1,92 @@
+package viewer_test
+
+import (
+	"context"
+	"errors"
+	"testing"
+
+	"github.com/spanfall/spanfall/cache"
+	"github.com/spanfall/spanfall/tracer/span"
+	"github.com/spanfall/spanfall/viewer"
+)
+
+func spanOf(trace, id, name string) span.Span {
+	return span.Span{TraceID: trace, SpanID: id, Name: name, StartTimeUnixNano: 1, EndTimeUnixNano: 2}
+}
+
+func TestSources(t *testing.T) {
+	ctx := t.Context()
+	const (
+		appTrace = "11111111111111111111111111111111"
+		impTrace = "22222222222222222222222222222222"
+	)
+	main, imp := cache.NewMemory(), cache.NewMemory()
+	if err := main.Put(ctx, []span.Span{spanOf(appTrace, "1111111111111111", "app")}); err != nil {
+		t.Fatal(err)
+	}
+	opened := 0
+	src := viewer.NewSources(main, func(context.Context) (cache.Store, error) { opened++; return imp, nil })
+	ts, err := src.Traces(ctx)
+	if err != nil || len(ts) != 1 {
+		t.Fatalf("Traces = %v, %v", ts, err)
+	}
+	var spans []span.Span
+	for i := 0; i < 12001; i++ {
+		spans = append(spans, spanOf(impTrace, spanIDFor(i), "imp"))
+	}
+	var progress []int
+	if err := src.Import(ctx, spans, func(n int) { progress = append(progress, n) }); err != nil {
+		t.Fatal(err)
+	}
+	if len(progress) != 3 || progress[2] != 12001 {
+		t.Errorf("progress %v", progress)
+	}
+	ts, err = src.Traces(ctx)
+	if err != nil || len(ts) != 2 || ts[1].TraceID != impTrace || ts[1].Spans != 12001 {
+		t.Fatalf("Traces after import = %+v, %v", ts, err)
+	}
+	if !src.IsImported(impTrace) || src.IsImported(appTrace) {
+		t.Error("IsImported")
+	}
+	recs, err := src.Trace(ctx, impTrace)
+	if err != nil || len(recs) != 12001 {
+		t.Errorf("Trace(imported) = %d records, %v", len(recs), err)
+	}
+	// Nothing imported is pending export, nor counted in the app's stats.
+	pend, _ := src.Pending(ctx, 100)
+	st, _ := src.Stats(ctx)
+	if len(pend) != 1 || st.Spans != 1 {
+		t.Errorf("pending %d, stats %+v", len(pend), st)
+	}
+	if opened != 1 {
+		t.Errorf("opened the imported store %d times", opened)
+	}
+	if err := src.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := imp.Stats(ctx); !errors.Is(err, cache.ErrClosed) {
+		t.Error("Close left the imported store open")
+	}
+}
+
+func TestSourcesOpenError(t *testing.T) {
+	ctx := t.Context()
+	main := cache.NewMemory()
+	src := viewer.NewSources(main, func(context.Context) (cache.Store, error) { return nil, errors.New("blocked") })
+	if _, err := src.Traces(ctx); err != nil {
+		t.Errorf("Traces with no imported store: %v", err)
+	}
+	if err := src.Import(ctx, []span.Span{spanOf("22222222222222222222222222222222", "1111111111111111", "x")}, nil); err == nil {
+		t.Error("Import without an imported store succeeded")
+	}
+}
+
+func spanIDFor(i int) string {
+	const hex = "0123456789abcdef"
+	b := []byte("1000000000000000")
+	for k := 15; k > 0 && i > 0; k-- {
+		b[k] = hex[i%16]
+		i /= 16
+	}
+	return string(b)
+}
