@@ -23,6 +23,11 @@ const (
 	CmdCollapseAll
 	CmdExpandAll
 	CmdLive
+	CmdZoomIn
+	CmdZoomOut
+	CmdPanLeft
+	CmdPanRight
+	CmdZoomReset
 )
 
 // KeyEvent is the part of a keydown event that decides its command.
@@ -96,6 +101,16 @@ func CommandFor(k KeyEvent) Command {
 		return CmdExpandAll
 	case "p":
 		return CmdLive
+	case "w":
+		return CmdZoomIn
+	case "s":
+		return CmdZoomOut
+	case "a":
+		return CmdPanLeft
+	case "d":
+		return CmdPanRight
+	case "0":
+		return CmdZoomReset
 	}
 	return CmdNone
 }
@@ -114,6 +129,7 @@ var KeyHelpLines = []KeyHelp{
 	{"n N (Enter ⇧Enter in search)", "next / previous match"},
 	{"- +", "collapse all / expand all"},
 	{"p", "pause or resume live updates"},
+	{"w s a d (0)", "zoom in, out, pan left, right (whole trace)"},
 	{"Esc", "close the details, the search or this help"},
 	{"?", "show or hide this help"},
 }

@@ -102,6 +102,9 @@ type view struct {
 	urlDue bool
 	// url is the last URL path written.
 	url string
+
+	// The power tools (tools.go).
+	tools
 }
 
 // newView returns an empty view reading store.
@@ -109,6 +112,7 @@ func newView(store cache.Store, embedded bool, idp string) view {
 	return view{
 		store: store, embedded: embedded, idp: idp,
 		collapsed: IDSet{}, more: IDSet{},
+		tools:     tools{win: FullWindow, runsOpen: IDSet{}, rulerFrom: -1},
 		listLimit: defaultListLimit(embedded),
 		vp:        Viewport{RowHeight: rowHeight, Height: 600},
 		liveEvery: LiveInterval,
@@ -149,6 +153,7 @@ func (v *view) openTrace(id string) {
 	v.pendingFold = ""
 	v.vp.ScrollTop = 0
 	v.first, v.last = 0, 0
+	v.resetTools()
 }
 
 // setTrace lays out the records of the open trace, keeping the fold, the
@@ -157,6 +162,7 @@ func (v *view) setTrace(recs []cache.Record) {
 	v.rows, v.start, v.end = Layout(recs)
 	v.index = IndexByID(v.rows)
 	v.errors = countErrors(v.rows)
+	v.afterLayout()
 	if v.pendingFold != "" {
 		v.collapsed = DecodeFold(v.rows, v.pendingFold)
 		v.pendingFold = ""
@@ -195,7 +201,7 @@ func (v *view) refold(c IDSet) {
 		c = IDSet{}
 	}
 	v.collapsed = c
-	v.visible = VisibleRows(v.rows, c)
+	v.visible = v.filterVisible(VisibleRows(v.rows, c))
 	if i, ok := v.index[v.selected]; ok && v.position(i) < 0 {
 		for a := v.rows[i].Parent; a >= 0; a = v.rows[a].Parent {
 			if v.position(a) >= 0 {
@@ -253,7 +259,7 @@ func (v *view) selectRow(i int, open bool) float64 {
 	if open {
 		v.paneOpen = true
 	}
-	if c := Reveal(v.rows, i, v.collapsed); len(c) != len(v.collapsed) {
+	if c := Reveal(v.rows, i, v.collapsed); len(c) != len(v.collapsed) || v.revealRun(i) {
 		v.refold(c)
 	}
 	return v.scrollTo(v.position(i))
@@ -282,10 +288,9 @@ func (v *view) toggle(i int) {
 // setSearch searches the open trace.
 func (v *view) setSearch(q string) {
 	v.search = q
-	v.matches = Matches(v.rows, q)
-	v.isMatch = make(map[int]bool, len(v.matches))
-	for _, i := range v.matches {
-		v.isMatch[i] = true
+	v.searchRows(q)
+	if v.onlyMatches {
+		v.refold(v.collapsed)
 	}
 }
 
@@ -331,6 +336,9 @@ func (v *view) command(cmd Command) (eff effect, handled bool) {
 	case CmdLive:
 		v.paused = !v.paused
 		return effect{}, true
+	}
+	if v.traceID != "" && v.zoomCommand(cmd) {
+		return effect{url: true}, true
 	}
 	if v.traceID == "" || len(v.rows) == 0 {
 		return effect{}, false
@@ -387,6 +395,7 @@ func (v *view) viewState() ViewState {
 	} else if f, ok := EncodeFold(v.rows, v.collapsed); ok {
 		s.Fold = f
 	}
+	s.Window = EncodeWindow(v.win)
 	return s
 }
 
@@ -397,6 +406,7 @@ func (v *view) applyViewState(s ViewState) {
 		v.openTrace(s.Trace)
 	}
 	v.pendingFold = s.Fold
+	v.win = DecodeWindow(s.Window)
 	v.selected = s.Span
 	v.paneOpen = s.Span != ""
 }
