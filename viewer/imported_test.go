@@ -8,6 +8,7 @@ import (
 	"github.com/spanfall/spanfall/cache"
 	"github.com/spanfall/spanfall/tracer/span"
 	"github.com/spanfall/spanfall/viewer"
+	"github.com/spanfall/spanfall/viewer/query"
 )
 
 func spanOf(trace, id, name string) span.Span {
@@ -89,4 +90,35 @@ func spanIDFor(i int) string {
 		i /= 16
 	}
 	return string(b)
+}
+
+func TestMatchTraces(t *testing.T) {
+	ctx := t.Context()
+	store := cache.NewMemory()
+	a, b := "11111111111111111111111111111111", "22222222222222222222222222222222"
+	bad := spanOf(b, "2222222222222222", "fetch")
+	bad.Status.Code = span.StatusError
+	if err := store.Put(ctx, []span.Span{spanOf(a, "1111111111111111", "root"), spanOf(b, "1111111111111111", "root"), bad}); err != nil {
+		t.Fatal(err)
+	}
+	for _, tt := range []struct{ q, want string }{{"status=error", "b"}, {"root", "ab"}, {"name=fetch or name=nothing", "b"}, {"zzz", ""}} {
+		q, err := query.Parse(tt.q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		hits, spans, err := viewer.MatchTraces(ctx, store, []string{a, b}, q)
+		if err != nil || spans != 3 {
+			t.Fatalf("MatchTraces: %d spans, %v", spans, err)
+		}
+		got := ""
+		if hits[a] {
+			got += "a"
+		}
+		if hits[b] {
+			got += "b"
+		}
+		if got != tt.want {
+			t.Errorf("MatchTraces(%q) = %q, want %q", tt.q, got, tt.want)
+		}
+	}
 }

@@ -100,6 +100,7 @@ func (v *view) renderList() app.UI {
 				Attr("data-testid", "min-duration").Spellcheck(false).AutoComplete(false).
 				Aria("invalid", v.minDurErr != "").Value(v.minDur).OnInput(v.onMinDuration),
 			app.Span().Class("sfv-count").Text(v.countText()),
+			app.If(!v.embedded, v.renderTraceQuery),
 		),
 		v.renderTraceTable(),
 	)

@@ -58,6 +58,8 @@ type tools struct {
 	baseID  string
 	deltas  map[string]diff.Delta
 	baseErr string
+
+	traceQueryState
 }
 
 // resetTools forgets what belongs to the previous trace.

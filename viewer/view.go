@@ -136,7 +136,7 @@ func (v *view) setList(traces []cache.TraceSummary, st cache.Stats, at time.Time
 }
 
 // refilter applies the list query.
-func (v *view) refilter() { v.listed = FilterTraces(v.traces, v.query) }
+func (v *view) refilter() { v.listed = v.filterByTraceQuery(FilterTraces(v.traces, v.query)) }
 
 // openTrace switches to trace id (rows to come from the store); "" closes
 // the trace.
