@@ -112,6 +112,19 @@ func (v *view) runTraceQuery(ctx app.Context, text string) {
 }
 
 func (v *view) onTraceQuery(ctx app.Context, _ app.Event) {
+	if text := str(ctx.JSSrc(), "value"); text != v.tqText || v.tqErr != "" {
+		v.runTraceQuery(ctx, text)
+	}
+}
+
+// onTraceQueryKey runs the query on Enter: the page's key listener cancels
+// Enter's keydown in text fields (it steps through the span search), so no
+// change event comes from it.
+func (v *view) onTraceQueryKey(ctx app.Context, e app.Event) {
+	if str(e.Value, "key") != "Enter" {
+		ctx.PreventUpdate()
+		return
+	}
 	v.runTraceQuery(ctx, str(ctx.JSSrc(), "value"))
 }
 
@@ -125,7 +138,7 @@ func (v *view) renderTraceQuery() app.UI {
 		app.Input().Class(classes("sfv-input", "sfv-tq-input", when(v.tqErr != "", "sfv-bad"))).ID(v.id("trace-query")).Type("search").
 			Placeholder("Query traces, e.g. status=error").Aria("label", "Query traces: a trace matches when any span matches (Enter)").
 			Attr("data-testid", "trace-query").Spellcheck(false).AutoComplete(false).Aria("invalid", v.tqErr != "").
-			Value(v.tqText).OnChange(v.onTraceQuery),
+			Value(v.tqText).OnChange(v.onTraceQuery).OnKeyUp(v.onTraceQueryKey),
 		app.If(v.tqErr != "", func() app.UI {
 			return app.Span().Class("sfv-error").Attr("role", "alert").Attr("data-testid", "trace-query-error").Text(v.tqErr)
 		}),

@@ -124,6 +124,27 @@ test('import the collector output, zoom, query, critical path, export and re-imp
     await page.waitForTimeout(500);
     assert.equal(await page.locator('[data-testid="trace-row"]').count(), tracesBefore, 'the bad file added no trace');
 
+    // Trace-level query: a trace matches when any of its spans does.
+    const tq = page.locator(tid('trace-query'));
+    await tq.fill('name=tools.span and test.index=39 and status=error');
+    await tq.press('Enter');
+    const tqNote = await waitFor(async () => {
+      const n = page.locator(tid('trace-query-note'));
+      const t = (await n.count()) ? await n.innerText() : '';
+      return /searched in/.test(t) ? t : null;
+    }, 30_000, { message: 'the trace query to finish' });
+    assert.match(tqNote, /^1 of \d+ traces match/, tqNote);
+    assert.deepEqual(await page.locator('[data-testid="trace-row"]').evaluateAll((els) => els.map((e) => e.getAttribute('data-trace-id'))),
+      [traceId], 'only the matching trace is listed');
+    await tq.fill('test.index>');
+    await tq.press('Enter');
+    await page.locator(tid('trace-query-error')).waitFor({ state: 'visible', timeout: 5_000 });
+    assert.equal(await page.locator('[data-testid="trace-row"]').count(), 1, 'a malformed query keeps the list');
+    await tq.fill('');
+    await tq.press('Enter');
+    await waitFor(async () => (await page.locator('[data-testid="trace-row"]').count()) > 1 ? true : null, 10_000,
+      { message: 'every trace listed again' });
+
     // 3. Open the trace.
     await listRow.locator('a').click();
     await waitRowCount(page, (n) => n === 40, 'the imported trace');
