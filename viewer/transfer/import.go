@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"sort"
 	"strings"
 
 	"github.com/spanfall/spanfall/cache"
@@ -109,21 +110,28 @@ func Decode(r io.Reader, progress Progress) ([]span.Span, error) {
 	return out, nil
 }
 
-// decodeRequest decodes one request, which must name resourceSpans.
+// decodeRequest decodes one request, which must name resourceSpans. The
+// key is looked for first, so that a good request is parsed once.
 func decodeRequest(b []byte) ([]span.Span, error) {
-	var probe map[string]json.RawMessage
-	if err := json.Unmarshal(b, &probe); err != nil {
-		return nil, fmt.Errorf("not a JSON object: %w", err)
-	}
-	if _, ok := probe["resourceSpans"]; !ok {
+	if !bytes.Contains(b, []byte(`"resourceSpans"`)) {
+		var probe map[string]json.RawMessage
+		if err := json.Unmarshal(b, &probe); err != nil {
+			return nil, fmt.Errorf("not a JSON object: %w", err)
+		}
 		keys := make([]string, 0, len(probe))
 		for k := range probe {
 			keys = append(keys, k)
 		}
+		sort.Strings(keys)
 		return nil, fmt.Errorf("not an OTLP trace request: no resourceSpans (keys: %s)", strings.Join(keys, ", "))
 	}
 	spans, err := otlp.UnmarshalJSON(b, resourceID)
 	if err != nil {
+		var se *json.SyntaxError
+		var te *json.UnmarshalTypeError
+		if errors.As(err, &se) || (errors.As(err, &te) && te.Field == "") {
+			return nil, fmt.Errorf("not a JSON object: %w", err)
+		}
 		return nil, err
 	}
 	return spans, nil
