@@ -125,7 +125,7 @@ var KeyHelpLines = []KeyHelp{
 	{"← (h)", "collapse the span, or go to its parent"},
 	{"→ (l)", "expand the span, or go to its first child"},
 	{"Enter", "open the span's details"},
-	{"/", "search span names, attribute values and events"},
+	{"/", "search spans: words, or a query such as duration>100ms (docs/query.md)"},
 	{"n N (Enter ⇧Enter in search)", "next / previous match"},
 	{"- +", "collapse all / expand all"},
 	{"p", "pause or resume live updates"},

@@ -279,7 +279,7 @@ func (v *view) renderSearch() app.UI {
 	}
 	return app.Div().Class("sfv-search").Attr("role", "search").Body(
 		app.Input().Class("sfv-input").ID(v.id("search")).Type("search").
-			Placeholder("Search spans  /").Aria("label", "Search span names, attribute values and events").
+			Placeholder("Search or query spans  /").Aria("label", "Search span names, attribute values and events, or query spans (e.g. status=error)").
 			Attr("data-testid", "span-search").Spellcheck(false).AutoComplete(false).
 			Value(v.search).OnInput(v.onSearchInput),
 		app.Span().Class("sfv-muted", "sfv-search-count").Attr("data-testid", "search-count").Attr("aria-live", "polite").Text(count),
