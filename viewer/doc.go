@@ -22,6 +22,15 @@
 //     the status line;
 //   - url.go: deep links ([ViewState]);
 //   - live.go: what a live refresh reads ([ListDue], [TraceChanged]).
+//   - siblings.go: runs of same-named siblings folded into a summary
+//     ([SiblingRuns], [FoldRuns]);
+//   - zoom.go: the zoom window ([Window]) and its ruler ([WindowTicks]);
+//     minimap.go: the minimap's pixels ([MinimapRects]);
+//   - imported.go: the app's store plus the imported one ([Sources]);
+//     tracequery.go: trace-level query ([MatchTraces]);
+//   - tools*.go: the power tools' state, markup, handlers and browser
+//     calls. The query language, critical path, import/export and
+//     comparison are the packages query, critpath, transfer and diff.
 //
 // The components only lay out their results: view.go holds the state
 // shared by Page and Panel and its transitions (no app.Context, tested on
