@@ -36,9 +36,10 @@
 // shared by Page and Panel and its transitions (no app.Context, tested on
 // the host), render.go and pane.go the markup, handlers.go the events and
 // store reads (ctx.Async, then ctx.Dispatch), page.go and panel.go the
-// two components, store.go how a Panel finds the store. dom.go is the
-// only file that touches the browser, through go-app's Value API (inert
-// on the host): the package has no syscall/js.
+// two components, store.go how a Panel finds the store. dom.go and
+// tools_dom.go are the only files that touch the browser, through
+// go-app's Value API (inert on the host): the package has no syscall/js;
+// imported_js.go opens the imported IndexedDB store with cache/idb.
 //
 // Thousands of rows: the waterfall renders a fixed pool of row slots
 // sized to its viewport over a spacer as tall as all the visible rows, so
