@@ -4,7 +4,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"sort"
 	"sync"
+	"time"
 
 	"github.com/spanfall/spanfall/cache"
 	"github.com/spanfall/spanfall/tracer/span"
@@ -36,10 +38,14 @@ type Sources struct {
 	imported cache.Store
 	openErr  error
 	// ids holds the imported trace ids and summaries the imported
-	// traces, read once after each import.
-	ids       map[string]bool
-	summaries []cache.TraceSummary
-	fresh     bool
+	// traces: computed from the spans at import, or read from the store
+	// (a scan of every imported span, slow for big imports) in the
+	// background by Refresh.
+	ids        map[string]bool
+	summaries  []cache.TraceSummary
+	fresh      bool
+	refreshing bool
+	gen        int // counts imports, to see one made during a Refresh
 }
 
 var _ cache.Store = (*Sources)(nil)
@@ -78,49 +84,116 @@ func (s *Sources) Import(ctx context.Context, spans []span.Span, progress func(d
 	if err != nil {
 		return err
 	}
-	defer func() {
-		s.mu.Lock()
-		s.fresh = false
-		s.mu.Unlock()
-	}()
 	for i := 0; i < len(spans); i += importBatch {
 		j := min(i+importBatch, len(spans))
 		if err := st.Put(ctx, spans[i:j]); err != nil {
+			s.mu.Lock()
+			s.fresh = false
+			s.mu.Unlock()
 			return fmt.Errorf("viewer: import spans %d to %d of %d: %w", i+1, j, len(spans), err)
 		}
 		if progress != nil {
 			progress(j)
 		}
 	}
+	s.addSummaries(spans)
 	return nil
 }
 
-// importedTraces returns the imported summaries, read again after an
-// import.
-func (s *Sources) importedTraces(ctx context.Context) ([]cache.TraceSummary, error) {
-	st, err := s.importedStore(ctx)
-	if err != nil {
-		return nil, err
+// addSummaries lists the traces of freshly imported spans without reading
+// the store back. A trace imported before needs a recount, left to a
+// background Refresh.
+func (s *Sources) addSummaries(spans []span.Span) {
+	recs := make([]cache.Record, len(spans))
+	for i := range spans {
+		recs[i].Span = spans[i]
 	}
+	add := cache.Summarize(recs)
 	s.mu.Lock()
-	if s.fresh {
-		out := s.summaries
-		s.mu.Unlock()
-		return out, nil
+	defer s.mu.Unlock()
+	s.gen++
+	for _, t := range add {
+		if s.ids[t.TraceID] {
+			s.fresh = false
+		}
 	}
-	s.mu.Unlock()
-	ts, err := st.Traces(ctx)
-	if err != nil {
-		return nil, err
+	s.setSummaries(union(add, s.summaries))
+}
+
+// union lists the traces of a, then those of b not in a, newest first.
+func union(a, b []cache.TraceSummary) []cache.TraceSummary {
+	seen := make(map[string]bool, len(a))
+	out := make([]cache.TraceSummary, 0, len(a)+len(b))
+	for _, t := range a {
+		seen[t.TraceID] = true
+		out = append(out, t)
 	}
+	for _, t := range b {
+		if !seen[t.TraceID] {
+			out = append(out, t)
+		}
+	}
+	sort.SliceStable(out, func(i, j int) bool { return out[i].Start > out[j].Start })
+	return out
+}
+
+// setSummaries replaces the summaries and their ids; s.mu is held.
+func (s *Sources) setSummaries(ts []cache.TraceSummary) {
 	ids := make(map[string]bool, len(ts))
 	for _, t := range ts {
 		ids[t.TraceID] = true
 	}
+	s.summaries, s.ids = ts, ids
+}
+
+// Refresh reads the imported traces' summaries from the imported store.
+// It scans every imported span: [Sources.Traces] runs it in the
+// background and meanwhile lists what it knows. Traces imported while it
+// reads stay listed, and the next call reads again.
+func (s *Sources) Refresh(ctx context.Context) error {
+	st, err := s.importedStore(ctx)
+	if err != nil {
+		return err
+	}
 	s.mu.Lock()
-	s.summaries, s.ids, s.fresh = ts, ids, true
+	gen := s.gen
 	s.mu.Unlock()
-	return ts, nil
+	ts, err := st.Traces(ctx)
+	if err != nil {
+		return fmt.Errorf("viewer: list the imported traces: %w", err)
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.gen != gen {
+		s.setSummaries(union(ts, s.summaries))
+		s.fresh = false
+		return nil
+	}
+	s.setSummaries(ts)
+	s.fresh = true
+	return nil
+}
+
+// refreshTimeout bounds a background read of the imported summaries.
+const refreshTimeout = 10 * time.Minute
+
+// importedTraces returns the imported summaries known now; when they are
+// not fresh it starts a background Refresh, which a later call sees.
+func (s *Sources) importedTraces() []cache.TraceSummary {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if !s.fresh && !s.refreshing {
+		s.refreshing = true
+		go func() {
+			ctx, cancel := context.WithTimeout(context.Background(), refreshTimeout)
+			defer cancel()
+			_ = s.Refresh(ctx) // an unreadable imported store lists nothing more; the next call retries
+			s.mu.Lock()
+			s.refreshing = false
+			s.mu.Unlock()
+		}()
+	}
+	return s.summaries
 }
 
 // Put stores spans in the app's store.
@@ -137,14 +210,17 @@ func (s *Sources) MarkExported(ctx context.Context, seqs []uint64) error {
 }
 
 // Traces lists the app's traces, then the imported ones not among them.
-// An imported store that cannot be opened lists nothing more.
+// It never waits for the imported store: it lists the imported traces
+// known (from the imports of this page, or a background read started by
+// an earlier call); an imported store that cannot be read lists nothing
+// more.
 func (s *Sources) Traces(ctx context.Context) ([]cache.TraceSummary, error) {
 	main, err := s.main.Traces(ctx)
 	if err != nil {
 		return nil, err
 	}
-	imp, err := s.importedTraces(ctx)
-	if err != nil || len(imp) == 0 {
+	imp := s.importedTraces()
+	if len(imp) == 0 {
 		return main, nil
 	}
 	seen := make(map[string]bool, len(main))

@@ -59,6 +59,15 @@ func TestSources(t *testing.T) {
 	if len(pend) != 1 || st.Spans != 1 {
 		t.Errorf("pending %d, stats %+v", len(pend), st)
 	}
+	// A new page life lists the imported traces once Refresh read them
+	// back; Traces never waits for that.
+	again := viewer.NewSources(main, func(context.Context) (cache.Store, error) { return imp, nil })
+	if err := again.Refresh(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if ts, _ := again.Traces(ctx); len(ts) != 2 || !again.IsImported(impTrace) {
+		t.Errorf("after Refresh: %+v", ts)
+	}
 	if opened != 1 {
 		t.Errorf("opened the imported store %d times", opened)
 	}

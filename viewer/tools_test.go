@@ -148,8 +148,13 @@ func TestToolsCompareAndImportLabel(t *testing.T) {
 	put(t, imp,
 		span.Span{TraceID: other, SpanID: sid(1), Name: "root", StartTimeUnixNano: 0, EndTimeUnixNano: 800},
 		span.Span{TraceID: other, SpanID: sid(2), ParentSpanID: sid(1), Name: "fetch", StartTimeUnixNano: 100, EndTimeUnixNano: 200})
+	src := NewSources(main, func(context.Context) (cache.Store, error) { return imp, nil })
+	// Traces imported by an earlier page life are listed once read back.
+	if err := src.Refresh(ctx); err != nil {
+		t.Fatal(err)
+	}
 	p := NewPage(nil)
-	p.view = newView(NewSources(main, func(context.Context) (cache.Store, error) { return imp, nil }), false, "t")
+	p.view = newView(src, false, "t")
 	p.applyViewState(ViewState{Trace: testTrace})
 	traces, err := p.store.Traces(ctx)
 	if err != nil || len(traces) != 2 {
