@@ -115,10 +115,11 @@ func TestMatchTraces(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		hits, spans, err := viewer.MatchTraces(ctx, store, []string{a, b}, q)
-		if err != nil || spans != 3 {
-			t.Fatalf("MatchTraces: %d spans, %v", spans, err)
+		m, err := viewer.MatchTraces(ctx, store, []string{a, b}, q)
+		if err != nil || m.Spans != 3 {
+			t.Fatalf("MatchTraces: %d spans, %v", m.Spans, err)
 		}
+		hits := m.Hits
 		got := ""
 		if hits[a] {
 			got += "a"

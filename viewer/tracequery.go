@@ -17,27 +17,41 @@ import (
 // Trace-level search: the trace list's query box keeps the traces of
 // which any span matches the query (see docs/query.md).
 
-// MatchTraces reads each trace of ids from store and returns those with a
-// span matching q, and how many spans it read.
-func MatchTraces(ctx context.Context, store cache.Store, ids []string, q *query.Query) (map[string]bool, int, error) {
-	hits := make(map[string]bool)
-	spans := 0
+// TraceMatches is the outcome of [MatchTraces].
+type TraceMatches struct {
+	// Hits holds the ids of the matching traces.
+	Hits map[string]bool
+	// Spans counts the spans read and matched.
+	Spans int
+	// Read is the time spent reading the store, Match the time spent
+	// evaluating the query.
+	Read, Match time.Duration
+}
+
+// MatchTraces reads each trace of ids from store and finds those with a
+// span matching q.
+func MatchTraces(ctx context.Context, store cache.Store, ids []string, q *query.Query) (TraceMatches, error) {
+	m := TraceMatches{Hits: make(map[string]bool)}
 	var buf []span.Span
 	for _, id := range ids {
+		t0 := time.Now()
 		recs, err := store.Trace(ctx, id)
+		m.Read += time.Since(t0)
 		if err != nil {
-			return nil, spans, fmt.Errorf("viewer: query trace %s: %w", id, err)
+			return m, fmt.Errorf("viewer: query trace %s: %w", id, err)
 		}
-		spans += len(recs)
+		m.Spans += len(recs)
+		t0 = time.Now()
 		buf = buf[:0]
 		for i := range recs {
 			buf = append(buf, recs[i].Span)
 		}
 		if q.MatchTrace(buf) {
-			hits[id] = true
+			m.Hits[id] = true
 		}
+		m.Match += time.Since(t0)
 	}
-	return hits, spans, nil
+	return m, nil
 }
 
 // traceQueryState is the trace list's query: hits is nil when no query
@@ -92,7 +106,7 @@ func (v *view) runTraceQuery(ctx app.Context, text string) {
 		c, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 		defer cancel()
 		t0 := time.Now()
-		hits, spans, err := MatchTraces(c, store, ids, q)
+		m, err := MatchTraces(c, store, ids, q)
 		took := time.Since(t0)
 		ctx.Dispatch(func(app.Context) {
 			if run != v.tqRun {
@@ -103,9 +117,9 @@ func (v *view) runTraceQuery(ctx app.Context, text string) {
 				v.tqErr = err.Error()
 				return
 			}
-			v.tqHits = hits
-			v.tqNote = fmt.Sprintf("%d of %s match · %s searched in %s", len(hits), plural(len(ids), "trace"),
-				plural(spans, "span"), took.Round(time.Millisecond))
+			v.tqHits = m.Hits
+			v.tqNote = fmt.Sprintf("%d of %s match · %s searched in %s (query %s, store reads %s)", len(m.Hits), plural(len(ids), "trace"),
+				plural(m.Spans, "span"), took.Round(time.Millisecond), m.Match.Round(time.Millisecond), m.Read.Round(time.Millisecond))
 			v.refilter()
 		})
 	})

@@ -178,6 +178,28 @@ test('import the collector output, zoom, query, critical path, export and re-imp
     assert.match(await winStyle(), /left:\s*0(\.0+)?%;\s*width:\s*50/);
     await page.click(tid('zoom-reset'));
     await waitParam(page, 'window', (w) => w === null, 'reset drops the window');
+    // Drag across the ruler: zoom to that range.
+    const ruler = await page.locator('.sfv-ruler').boundingBox();
+    await page.mouse.move(ruler.x + ruler.width * 0.2, ruler.y + ruler.height / 2);
+    await page.mouse.down();
+    await page.mouse.move(ruler.x + ruler.width * 0.6, ruler.y + ruler.height / 2, { steps: 5 });
+    await page.mouse.up();
+    const dragged = await waitParam(page, 'window', (w) => !!w, 'a ruler drag zooms');
+    const [ws, we] = dragged.split(',').map(Number);
+    assert.ok(Math.abs(ws - 0.2) < 0.03 && Math.abs(we - 0.6) < 0.03, `ruler drag window ${dragged}`);
+    // Ctrl + wheel over the waterfall zooms around the pointer.
+    const grid = await page.locator(GRID).boundingBox();
+    await page.mouse.move(grid.x + grid.width * 0.7, grid.y + 100);
+    await page.keyboard.down('Control');
+    await page.mouse.wheel(0, -400);
+    await page.keyboard.up('Control');
+    await waitParam(page, 'window', (w) => {
+      if (!w) return false;
+      const [a, b] = w.split(',').map(Number);
+      return b - a < (we - ws) * 0.9;
+    }, 'ctrl+wheel zooms in');
+    await page.click(tid('zoom-reset'));
+    await waitParam(page, 'window', (w) => w === null, 'reset again');
 
     // 5. Query: attribute comparison, n navigation, a malformed query.
     const search = page.locator(tid('span-search'));
@@ -237,5 +259,13 @@ test('import the collector output, zoom, query, critical path, export and re-imp
     await again.goto(`${env.baseURL}/viewer?trace=${traceId}`);
     const ids = await waitRowCount(again, (n) => n === 40, 're-imported trace');
     assert.deepEqual([...ids].sort(), [...rec.spanIds].sort(), 'export → import gives the same spans');
+    // Compare with another trace of this browser (its own documentLoad):
+    // every row gets a diff cell; tools.span is new against it.
+    const other = await again.locator(`${tid('compare-select')} option`).evaluateAll((os) => os.map((o) => o.value).filter((v) => v));
+    assert.ok(other.length > 0, 'the compare menu lists the other traces');
+    await again.selectOption(tid('compare-select'), other[0]);
+    await waitFor(async () => (await again.locator(`${ROWS} ${tid('diff')}`).count()) > 0 ? true : null, 10_000,
+      { message: 'diff cells after picking a baseline' });
+    assert.equal(await again.locator(`${ROWS} ${tid('diff')}`).first().innerText(), 'new');
   });
 });
