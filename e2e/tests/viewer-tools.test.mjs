@@ -93,11 +93,20 @@ test('import the collector output, zoom, query, critical path, export and re-imp
     return spans.filter((s) => s.traceId === traceId).length === 40 ? true : null;
   }, 20_000, { message: 'the 40 spans in the collector output' });
   const outFile = path.join(tmp, 'collector-output.jsonl');
-  // The file exporter writes whole lines; keep only those.
-  const raw = await fs.readFile(env.collector.outputFile, 'utf8');
-  await fs.writeFile(outFile, raw.slice(0, raw.lastIndexOf('\n') + 1));
+  // The file exporter flushes a line and its newline separately: wait for
+  // a file of whole lines that holds the trace.
+  const raw = await waitFor(async () => {
+    const text = await fs.readFile(env.collector.outputFile, 'utf8');
+    if (!text.endsWith('\n')) return null;
+    const n = text.split('\n').filter((l) => l.trim())
+      .flatMap((l) => JSON.parse(l).resourceSpans.flatMap((rs) => rs.scopeSpans.flatMap((ss) => ss.spans)))
+      .filter((sp) => sp.traceId === traceId).length;
+    return n === 40 ? text : null;
+  }, 20_000, { message: 'whole lines in the collector output' });
+  await fs.writeFile(outFile, raw);
   const lines = raw.split('\n').filter((l) => l.trim()).length;
-  const collectorCount = (await env.spans()).length;
+  const collectorCount = raw.split('\n').filter((l) => l.trim())
+    .reduce((n, l) => n + JSON.parse(l).resourceSpans.reduce((m, rs) => m + rs.scopeSpans.reduce((k, ss) => k + ss.spans.length, 0), 0), 0);
 
   // 2. A fresh browser imports the file: the traces are listed, labelled.
   const page = await freshViewer();
