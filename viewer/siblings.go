@@ -6,9 +6,9 @@ import (
 	"github.com/spanfall/spanfall/tracer/span"
 )
 
-// MinRun is the shortest run of same-named siblings that [SiblingRuns]
+// MinRun is the shortest run of same-named siblings that the waterfall
 // folds into one summary row.
-const MinRun = 5
+const MinRun = 10
 
 // Run is a run of consecutive siblings (in start order) with the same
 // span name, folded into one summary row unless expanded: 240 ×

@@ -39,7 +39,7 @@ func runTrace() []viewer.Row {
 
 func TestSiblingRuns(t *testing.T) {
 	rows := runTrace()
-	runs := viewer.SiblingRuns(rows, viewer.MinRun)
+	runs := viewer.SiblingRuns(rows, 5)
 	if len(runs) != 1 {
 		t.Fatalf("got %d runs, want 1: %+v", len(runs), runs)
 	}

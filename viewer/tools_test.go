@@ -12,7 +12,7 @@ import (
 	"github.com/spanfall/spanfall/tracer/span"
 )
 
-// toolsTrace is a root with a slow fetch (on the critical path), 8 fast
+// toolsTrace is a root with a slow fetch, 12 fast
 // "GET /api/item" siblings in a row (a foldable run) and an async child
 // outliving the root.
 func toolsTrace(t *testing.T) cache.Store {
@@ -23,9 +23,9 @@ func toolsTrace(t *testing.T) cache.Store {
 			Attributes: []span.KeyValue{span.Int("http.response.status_code", 503)}, Status: span.Status{Code: span.StatusError}},
 		{TraceID: testTrace, SpanID: sid(3), ParentSpanID: sid(1), Name: "async", StartTimeUnixNano: 600, EndTimeUnixNano: 5000},
 	}
-	for k := 0; k < 8; k++ {
+	for k := 0; k < 12; k++ {
 		spans = append(spans, span.Span{TraceID: testTrace, SpanID: sid(100 + k), ParentSpanID: sid(1), Name: "GET /api/item",
-			StartTimeUnixNano: uint64(10 + 50*k), EndTimeUnixNano: uint64(40 + 50*k), Kind: span.KindClient})
+			StartTimeUnixNano: uint64(10 + 40*k), EndTimeUnixNano: uint64(40 + 40*k), Kind: span.KindClient})
 	}
 	put(t, store, spans...)
 	return store
@@ -58,12 +58,12 @@ func TestToolsQuerySearch(t *testing.T) {
 		t.Error("the waterfall was cleared by a parse error")
 	}
 	p.setSearch("kind=client")
-	if len(p.matches) != 9 || p.searchErr != nil {
+	if len(p.matches) != 13 || p.searchErr != nil {
 		t.Errorf("kind=client matches %d, err %v", len(p.matches), p.searchErr)
 	}
 	// Only matches: the root stays as their ancestor; folded runs open.
 	p.setOnlyMatches(true)
-	if got := visibleIDs(p); got != "1 64 65 66 67 68 69 6a 6b 2" {
+	if got := visibleIDs(p); got != "1 64 65 66 67 68 69 6a 6b 6c 6d 6e 6f 2" {
 		t.Errorf("only matches shows %q", got)
 	}
 	// n moves between matches.
@@ -81,11 +81,11 @@ func TestToolsRunsAndCriticalPath(t *testing.T) {
 		t.Fatalf("visible %q", got)
 	}
 	html := app.HTMLString(p)
-	if !strings.Contains(html, `data-testid="run-summary"`) || !strings.Contains(html, "×8 · p50 30ns · max 30ns") {
+	if !strings.Contains(html, `data-testid="run-summary"`) || !strings.Contains(html, "×12 · p50 30ns · max 30ns") {
 		t.Errorf("no run summary in\n%s", html)
 	}
 	p.toggleRun(p.index[sid(100)])
-	if got := visibleIDs(p); got != "1 64 65 66 67 68 69 6a 6b 2 3" {
+	if got := visibleIDs(p); got != "1 64 65 66 67 68 69 6a 6b 6c 6d 6e 6f 2 3" {
 		t.Errorf("expanded run shows %q", got)
 	}
 	// Critical path: the async child, clipped to the root's end, ends
@@ -107,7 +107,7 @@ func TestToolsRunsAndCriticalPath(t *testing.T) {
 	p.setCritOnly(true)
 	// The GET siblings ran one after the other before the async child:
 	// they are on the path too.
-	if got := visibleIDs(p); got != "1 64 65 66 67 68 69 6a 6b 3" {
+	if got := visibleIDs(p); got != "1 64 65 66 67 68 69 6a 6b 6c 6d 6e 6f 3" {
 		t.Errorf("only critical path shows %q", got)
 	}
 }
@@ -177,7 +177,7 @@ func TestToolsCompareAndImportLabel(t *testing.T) {
 		}
 	}
 	// Export: the trace, or the selected subtree.
-	if n := len(p.exportSpans()); n != 11 {
+	if n := len(p.exportSpans()); n != 15 {
 		t.Errorf("export of the trace: %d spans", n)
 	}
 	p.exportSubtree = true
