@@ -48,6 +48,7 @@ test-host: check-wasip1 $(WASI)
 	$(GO) vet ./...
 	GOOS=js GOARCH=wasm $(GO) vet ./...
 	SPANFALL_WASI_MODULE=$(CURDIR)/$(WASI) $(GO) test -race -count=1 ./...
+	$(GO) test -run '^$$' -fuzz '^FuzzParse$$' -fuzztime 5s ./viewer/query && $(GO) test -run '^$$' -fuzz '^FuzzImport$$' -fuzztime 5s ./viewer/transfer
 
 # The tracer core builds for WASI without syscall/js or go-indexeddb.
 check-wasip1:
@@ -80,6 +81,8 @@ sizes: $(WASM).br
 bench: deps-chromium build
 	cd e2e && SPANFALL_COLLECTOR="$$(collector/build.sh | tail -n 1)" && export SPANFALL_COLLECTOR && ./setup.sh && node bench/compare.mjs
 	cd e2e && SPANFALL_COLLECTOR="$$(collector/build.sh | tail -n 1)" && export SPANFALL_COLLECTOR && node bench/viewer.mjs
+	cd e2e && SPANFALL_COLLECTOR="$$(collector/build.sh | tail -n 1)" && export SPANFALL_COLLECTOR && node bench/viewer-tools.mjs
+	cd e2e && SPANFALL_COLLECTOR="$$(collector/build.sh | tail -n 1)" && export SPANFALL_COLLECTOR && node bench/instrument.mjs
 	$(MAKE) sizes
 
 clean:

@@ -22,14 +22,24 @@
 //     the status line;
 //   - url.go: deep links ([ViewState]);
 //   - live.go: what a live refresh reads ([ListDue], [TraceChanged]).
+//   - siblings.go: runs of same-named siblings folded into a summary
+//     ([SiblingRuns], [FoldRuns]);
+//   - zoom.go: the zoom window ([Window]) and its ruler ([WindowTicks]);
+//     minimap.go: the minimap's pixels ([MinimapRects]);
+//   - imported.go: the app's store plus the imported one ([Sources]);
+//     tracequery.go: trace-level query ([MatchTraces]);
+//   - tools*.go: the power tools' state, markup, handlers and browser
+//     calls. The query language, critical path, import/export and
+//     comparison are the packages query, critpath, transfer and diff.
 //
 // The components only lay out their results: view.go holds the state
 // shared by Page and Panel and its transitions (no app.Context, tested on
 // the host), render.go and pane.go the markup, handlers.go the events and
 // store reads (ctx.Async, then ctx.Dispatch), page.go and panel.go the
-// two components, store.go how a Panel finds the store. dom.go is the
-// only file that touches the browser, through go-app's Value API (inert
-// on the host): the package has no syscall/js.
+// two components, store.go how a Panel finds the store. dom.go and
+// tools_dom.go are the only files that touch the browser, through
+// go-app's Value API (inert on the host): the package has no syscall/js;
+// imported_js.go opens the imported IndexedDB store with cache/idb.
 //
 // Thousands of rows: the waterfall renders a fixed pool of row slots
 // sized to its viewport over a spacer as tall as all the visible rows, so

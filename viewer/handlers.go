@@ -168,6 +168,7 @@ func (v *view) afterRows(ctx app.Context) {
 // renders again when it changed. The scroll position is onScroll's to
 // read.
 func (v *view) measure(ctx app.Context) {
+	v.drawMinimap()
 	h, ok := clientHeight(v.id("grid"))
 	if !ok {
 		return
@@ -405,6 +406,10 @@ func (v *view) rowOf(e app.Event, attr string) int {
 }
 
 func (v *view) onGridClick(ctx app.Context, e app.Event) {
+	if i := v.rowOf(e, "data-run"); i >= 0 {
+		v.toggleRun(i)
+		return
+	}
 	if i := v.rowOf(e, "data-toggle"); i >= 0 && v.rows[i].Children > 0 {
 		v.toggle(i)
 		v.urlLater(ctx)

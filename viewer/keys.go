@@ -23,6 +23,11 @@ const (
 	CmdCollapseAll
 	CmdExpandAll
 	CmdLive
+	CmdZoomIn
+	CmdZoomOut
+	CmdPanLeft
+	CmdPanRight
+	CmdZoomReset
 )
 
 // KeyEvent is the part of a keydown event that decides its command.
@@ -96,6 +101,16 @@ func CommandFor(k KeyEvent) Command {
 		return CmdExpandAll
 	case "p":
 		return CmdLive
+	case "w":
+		return CmdZoomIn
+	case "s":
+		return CmdZoomOut
+	case "a":
+		return CmdPanLeft
+	case "d":
+		return CmdPanRight
+	case "0":
+		return CmdZoomReset
 	}
 	return CmdNone
 }
@@ -110,10 +125,11 @@ var KeyHelpLines = []KeyHelp{
 	{"← (h)", "collapse the span, or go to its parent"},
 	{"→ (l)", "expand the span, or go to its first child"},
 	{"Enter", "open the span's details"},
-	{"/", "search span names, attribute values and events"},
+	{"/", "search spans: words, or a query such as duration>100ms (docs/query.md)"},
 	{"n N (Enter ⇧Enter in search)", "next / previous match"},
 	{"- +", "collapse all / expand all"},
 	{"p", "pause or resume live updates"},
+	{"w s a d (0)", "zoom in, out, pan left, right (whole trace)"},
 	{"Esc", "close the details, the search or this help"},
 	{"?", "show or hide this help"},
 }

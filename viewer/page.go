@@ -18,12 +18,16 @@ type Page struct {
 	app.Compo
 	view
 
-	unlisten func()
+	unlisten      func()
+	unlistenTools func()
 }
 
 // NewPage returns a viewer page reading store. store may be nil on the
 // server, where the page prerenders its empty frame.
 func NewPage(store cache.Store) *Page {
+	if store != nil {
+		store = NewSources(store, openImported)
+	}
 	return &Page{view: newView(store, false, "sfv-page")}
 }
 
@@ -50,6 +54,7 @@ func (p *Page) OnMount(ctx app.Context) {
 		ctx.Dispatch(func(ctx app.Context) { p.key(ctx, k) })
 	})
 	ctx.Handle(RefreshAction, func(ctx app.Context, _ app.Action) { p.loadAll(ctx, true) })
+	p.unlistenTools = p.listenTools(ctx)
 	p.startLive(ctx)
 }
 
@@ -58,6 +63,10 @@ func (p *Page) OnDismount() {
 	if p.unlisten != nil {
 		p.unlisten()
 		p.unlisten = nil
+	}
+	if p.unlistenTools != nil {
+		p.unlistenTools()
+		p.unlistenTools = nil
 	}
 	p.stopLive()
 }
@@ -71,6 +80,6 @@ func (p *Page) OnResize(ctx app.Context) {
 func (p *Page) Render() app.UI {
 	return app.Div().Class("sfv-page-host").Body(
 		app.Link().Rel("stylesheet").Href(Stylesheet),
-		p.render(app.A().Class("sfv-btn").Href("/").Text("App")),
+		p.render(p.renderImport(), app.A().Class("sfv-btn").Href("/").Text("App")),
 	)
 }

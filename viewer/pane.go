@@ -46,7 +46,7 @@ func (v *view) renderPane() app.UI {
 			evs[k] = app.Li().Class("sfv-event").Body(
 				app.Div().Class("sfv-event-head").Body(
 					app.Span().Class("sfv-event-at").Text(e.At),
-					app.Span().Class("sfv-event-name").Body(highlightUI(e.Name, v.search)...),
+					app.Span().Class("sfv-event-name").Body(highlightUI(e.Name, v.highlightTerm())...),
 				),
 				app.If(len(e.Attributes) > 0, func() app.UI {
 					return v.values("e"+strconv.Itoa(k)+".", e.Attributes)
@@ -144,7 +144,7 @@ func (v *view) values(keyPrefix string, fs []Field) app.UI {
 			shown = f.Value
 		}
 		cell := app.Td().Class(classes("sfv-val", "sfv-t-"+f.Type)).Body(
-			app.Span().Class("sfv-val-text").Body(highlightUI(shown, v.search)...),
+			app.Span().Class("sfv-val-text").Body(highlightUI(shown, v.highlightTerm())...),
 			app.If(cut, func() app.UI {
 				label := "show all (" + strconv.Itoa(len([]rune(f.Value))) + " chars)"
 				if whole {

@@ -100,6 +100,7 @@ func (v *view) renderList() app.UI {
 				Attr("data-testid", "min-duration").Spellcheck(false).AutoComplete(false).
 				Aria("invalid", v.minDurErr != "").Value(v.minDur).OnInput(v.onMinDuration),
 			app.Span().Class("sfv-count").Text(v.countText()),
+			app.If(!v.embedded, v.renderTraceQuery),
 		),
 		v.renderTraceTable(),
 	)
@@ -189,13 +190,16 @@ func (v *view) renderTraceRow(t *cache.TraceSummary) app.UI {
 				app.If(t.RootMissing, func() app.UI {
 					return app.Span().Class("sfv-flag").Text("root not stored")
 				}),
+				app.If(v.isImported(t.TraceID), func() app.UI {
+					return app.Span().Class("sfv-flag", "sfv-imported").Attr("data-testid", "imported-label").Text("imported")
+				}),
 			),
 			app.Td().Class("sfv-wide", "sfv-muted").Text(t.Service),
 			app.Td().Class("sfv-wide", "sfv-muted").Text(time.Unix(0, int64(min(t.Start, 1<<62))).Format("15:04:05.000")),
 			app.Td().Class("sfv-num").Text(FormatDuration(sub(t.End, t.Start))),
 			app.Td().Class("sfv-num", "sfv-wide").Text(t.Spans),
 			app.Td().Class(classes("sfv-num", when(t.Errors > 0, "sfv-err"))).Text(t.Errors),
-			app.Td().Class(classes("sfv-wide", "sfv-export", when(t.Pending > 0, "sfv-pending"))).Text(ExportState(*t)),
+			app.Td().Class(classes("sfv-wide", "sfv-export", when(t.Pending > 0, "sfv-pending"))).Text(v.exportState(t)),
 		)
 }
 
@@ -244,6 +248,9 @@ func (v *view) renderTrace() app.UI {
 			app.Button().Class("sfv-btn", "sfv-icon").Attr("data-testid", "close-trace").
 				Aria("label", "Close the trace").Title("Close the trace").Text("×").OnClick(v.onCloseTrace),
 		),
+		app.If(v.searchErr != nil, v.renderSearchError),
+		app.If(!v.embedded, v.renderTools),
+		app.If(len(v.rows) > 0, v.renderMinimap),
 		app.Div().Class(classes("sfv-split", when(v.paneOpen, "sfv-pane-open"))).Body(
 			v.renderWaterfall(),
 			app.If(v.paneOpen && v.selectedRow() >= 0, v.renderPane),
@@ -275,7 +282,7 @@ func (v *view) renderSearch() app.UI {
 	}
 	return app.Div().Class("sfv-search").Attr("role", "search").Body(
 		app.Input().Class("sfv-input").ID(v.id("search")).Type("search").
-			Placeholder("Search spans  /").Aria("label", "Search span names, attribute values and events").
+			Placeholder("Search or query spans  /").Aria("label", "Search span names, attribute values and events, or query spans (e.g. status=error)").
 			Attr("data-testid", "span-search").Spellcheck(false).AutoComplete(false).
 			Value(v.search).OnInput(v.onSearchInput),
 		app.Span().Class("sfv-muted", "sfv-search-count").Attr("data-testid", "search-count").Attr("aria-live", "polite").Text(count),
@@ -297,7 +304,7 @@ func (v *view) renderWaterfall() app.UI {
 		}
 		return app.Div().Class("sfv-wf", "sfv-wf-empty").ID(v.id("grid")).Body(app.P().Class("sfv-empty").Text(msg))
 	}
-	ticks := Ticks(sub(v.end, v.start), max(2, int(v.trackPx/80)))
+	ticks := WindowTicks(v.win, sub(v.end, v.start), max(2, int(v.trackPx/80)))
 	places := PlaceTickLabels(ticks, v.trackPx, trackMargin)
 	tickUI := make([]app.UI, len(ticks))
 	lines := make([]app.UI, len(ticks))
@@ -331,7 +338,7 @@ func (v *view) renderWaterfall() app.UI {
 		app.Div().Class("sfv-wf-head").Attr("role", "row").Aria("rowindex", 1).Body(
 			app.Div().Class("sfv-c-name").Attr("role", "columnheader").Text("Span"),
 			app.Div().Class("sfv-c-track", "sfv-ruler").ID(v.id("ruler")).Attr("role", "columnheader").
-				Aria("label", "Timeline").Body(tickUI...),
+				Aria("label", "Timeline: drag to zoom").OnMouseDown(v.onRulerDown).OnMouseUp(v.onRulerUp).Body(tickUI...),
 		),
 		app.Div().Class("sfv-wf-spacer").Attr("role", "presentation").
 			Style("height", px(float64(len(v.visible))*rowHeight)).Body(
@@ -379,13 +386,15 @@ func (v *view) renderRow(k int) app.UI {
 	collapsed := r.Children > 0 && v.collapsed.Has(id)
 	selected := id == v.selected
 	match := v.isMatch[i]
+	toolClass, run, diffS, diffC := v.rowTools(i)
+	off, wid := v.placeBar(r.Offset, r.Width)
 
 	row := app.Div().
 		Class(classes("sfv-row", "sfv-kind-"+s.Kind.String(),
 			when(r.Error, "sfv-err"), when(collapsed && r.ErrorBelow, "sfv-err-below"),
 			when(selected, "sfv-selected"), when(match, "sfv-match"),
 			when(r.Orphan, "sfv-orphan"), when(r.Unfinished, "sfv-unfinished"),
-			when(k%2 == 1, "sfv-odd"))).
+			when(k%2 == 1, "sfv-odd"), toolClass)).
 		ID(v.rowID(i)).
 		Attr("role", "row").
 		Attr("data-span-id", attrID(id)).
@@ -432,23 +441,28 @@ func (v *view) renderRow(k int) app.UI {
 	default:
 		flag = app.Span().Class("sfv-flag", "sfv-flag-none")
 	}
+	if run != nil {
+		flag = run
+	}
 
 	// Track cell: the bar, its event markers and its duration label.
 	label := BarLabel(r)
-	side := PlaceLabel(r.Offset, r.Width, LabelWidth(len(label), v.trackPx))
+	side := PlaceLabel(off, wid, LabelWidth(len(label), v.trackPx))
 	dur := app.Span().Class("sfv-dur", "sfv-dur-"+side.String())
 	switch side {
 	case LabelRight:
-		dur = dur.Style("left", pct(r.Offset+r.Width))
+		dur = dur.Style("left", pct(off+wid))
 	case LabelInside:
-		dur = dur.Style("right", pct(1-(r.Offset+r.Width)))
+		dur = dur.Style("right", pct(1-(off+wid)))
 	case LabelLeft:
-		dur = dur.Style("right", pct(1-r.Offset))
+		dur = dur.Style("right", pct(1-off))
 	}
 	marks := EventMarkers(s, v.start, v.end, maxMarkers)
-	markUI := make([]app.UI, len(marks))
-	for m, mk := range marks {
-		markUI[m] = app.Span().Class("sfv-ev").Style("left", pct(mk.Offset))
+	markUI := make([]app.UI, 0, len(marks))
+	for _, mk := range marks {
+		if x, ok := v.placeMark(mk.Offset); ok {
+			markUI = append(markUI, app.Span().Class("sfv-ev").Style("left", pct(x)))
+		}
 	}
 
 	return row.Body(
@@ -456,11 +470,14 @@ func (v *view) renderRow(k int) app.UI {
 			app.Span().Class("sfv-guides").Aria("hidden", true).Body(guideUI...),
 			app.Span().Class(classes("sfv-tog", when(r.Children > 0, "sfv-tog-on"))).Attr("data-toggle", i).Aria("hidden", true).Text(toggle),
 			app.Span().Class("sfv-kind").Aria("hidden", true),
-			app.Span().Class("sfv-name").Body(highlightUI(s.Name, v.search)...),
+			app.Span().Class("sfv-name").Body(highlightUI(s.Name, v.highlightTerm())...),
 			flag,
+			app.If(diffS != "", func() app.UI {
+				return app.Span().Class("sfv-diff", diffC).Attr("data-testid", "diff").Text(diffS)
+			}),
 		),
 		app.Div().Class("sfv-c-track").Attr("role", "gridcell").Body(
-			app.Div().Class("sfv-bar").Style("left", pct(r.Offset)).Style("width", pct(r.Width)),
+			app.Div().Class("sfv-bar").Style("left", pct(off)).Style("width", pct(wid)),
 			app.Span().Class("sfv-evs").Aria("hidden", true).Body(markUI...),
 			dur.Text(label),
 		),

@@ -15,6 +15,8 @@ type ViewState struct {
 	// Fold is the collapsed parameter, read with [DecodeFold] once the
 	// trace's rows are known.
 	Fold string
+	// Window is the zoom window ([EncodeWindow]), "" for the whole trace.
+	Window string
 }
 
 // ParseViewState reads a URL query. Malformed ids are dropped: they come
@@ -24,6 +26,9 @@ func ParseViewState(q url.Values) ViewState {
 		Trace: strings.ToLower(q.Get("trace")),
 		Span:  strings.ToLower(q.Get("span")),
 		Fold:  q.Get("collapsed"),
+	}
+	if w := DecodeWindow(q.Get("window")); !w.IsFull() {
+		v.Window = EncodeWindow(w)
 	}
 	if !validHexID(v.Trace, 32) {
 		v = ViewState{}
@@ -55,6 +60,10 @@ func (v ViewState) Path(base string) string {
 		b.WriteString("&collapsed=")
 		// Commas and colons are safe in a query: keep the link readable.
 		b.WriteString(strings.NewReplacer("%2C", ",", "%3A", ":").Replace(url.QueryEscape(v.Fold)))
+	}
+	if v.Window != "" {
+		b.WriteString("&window=")
+		b.WriteString(strings.ReplaceAll(url.QueryEscape(v.Window), "%2C", ","))
 	}
 	return b.String()
 }

@@ -104,6 +104,9 @@ type view struct {
 	urlDue bool
 	// url is the last URL path written.
 	url string
+
+	// The power tools (tools.go).
+	tools
 }
 
 // newView returns an empty view reading store.
@@ -111,6 +114,7 @@ func newView(store cache.Store, embedded bool, idp string) view {
 	return view{
 		store: store, embedded: embedded, idp: idp,
 		collapsed: IDSet{}, more: IDSet{},
+		tools:     tools{win: FullWindow, runsOpen: IDSet{}, rulerFrom: -1},
 		listLimit: defaultListLimit(embedded),
 		vp:        Viewport{RowHeight: rowHeight, Height: 600},
 		liveEvery: LiveInterval,
@@ -134,7 +138,7 @@ func (v *view) setList(traces []cache.TraceSummary, st cache.Stats, at time.Time
 }
 
 // refilter applies the list query.
-func (v *view) refilter() { v.listed = FilterTraces(v.traces, v.query) }
+func (v *view) refilter() { v.listed = v.filterByTraceQuery(FilterTraces(v.traces, v.query)) }
 
 // openTrace switches to trace id (rows to come from the store); "" closes
 // the trace.
@@ -151,6 +155,7 @@ func (v *view) openTrace(id string) {
 	v.pendingFold, v.partial = "", false
 	v.vp.ScrollTop = 0
 	v.first, v.last = 0, 0
+	v.resetTools()
 }
 
 // setTrace lays out the records of the open trace, keeping the fold, the
@@ -160,6 +165,7 @@ func (v *view) setTrace(recs []cache.Record) {
 	v.rows, v.start, v.end = Layout(recs)
 	v.index = IndexByID(v.rows)
 	v.errors = countErrors(v.rows)
+	v.afterLayout()
 	if v.pendingFold != "" {
 		v.collapsed = DecodeFold(v.rows, v.pendingFold)
 		v.pendingFold = ""
@@ -198,7 +204,7 @@ func (v *view) refold(c IDSet) {
 		c = IDSet{}
 	}
 	v.collapsed = c
-	v.visible = VisibleRows(v.rows, c)
+	v.visible = v.filterVisible(VisibleRows(v.rows, c))
 	if i, ok := v.index[v.selected]; ok && v.position(i) < 0 {
 		for a := v.rows[i].Parent; a >= 0; a = v.rows[a].Parent {
 			if v.position(a) >= 0 {
@@ -256,7 +262,7 @@ func (v *view) selectRow(i int, open bool) float64 {
 	if open {
 		v.paneOpen = true
 	}
-	if c := Reveal(v.rows, i, v.collapsed); len(c) != len(v.collapsed) {
+	if c := Reveal(v.rows, i, v.collapsed); len(c) != len(v.collapsed) || v.revealRun(i) {
 		v.refold(c)
 	}
 	return v.scrollTo(v.position(i))
@@ -285,10 +291,9 @@ func (v *view) toggle(i int) {
 // setSearch searches the open trace.
 func (v *view) setSearch(q string) {
 	v.search = q
-	v.matches = Matches(v.rows, q)
-	v.isMatch = make(map[int]bool, len(v.matches))
-	for _, i := range v.matches {
-		v.isMatch[i] = true
+	v.searchRows(q)
+	if v.onlyMatches {
+		v.refold(v.collapsed)
 	}
 }
 
@@ -334,6 +339,9 @@ func (v *view) command(cmd Command) (eff effect, handled bool) {
 	case CmdLive:
 		v.paused = !v.paused
 		return effect{}, true
+	}
+	if v.traceID != "" && v.zoomCommand(cmd) {
+		return effect{url: true}, true
 	}
 	if v.traceID == "" || len(v.rows) == 0 {
 		return effect{}, false
@@ -390,6 +398,7 @@ func (v *view) viewState() ViewState {
 	} else if f, ok := EncodeFold(v.rows, v.collapsed); ok {
 		s.Fold = f
 	}
+	s.Window = EncodeWindow(v.win)
 	return s
 }
 
@@ -400,6 +409,7 @@ func (v *view) applyViewState(s ViewState) {
 		v.openTrace(s.Trace)
 	}
 	v.pendingFold = s.Fold
+	v.win = DecodeWindow(s.Window)
 	v.selected = s.Span
 	v.paneOpen = s.Span != ""
 }
