@@ -4,7 +4,6 @@ package idb
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"slices"
@@ -202,24 +201,11 @@ func (s *Store) keepUnsaved(e cache.Evictions) {
 // write requests, in txn: the adds of the batch, the evictions for age,
 // the error-trace updates, the evictions for the caps and the new meta
 // records, which also record the evictions unsaved. It requests the reads
-// of the meta records and of the batch's error traces first, encodes the
-// batch while the browser serves them, and requests the adds before it
-// waits for the reads; the classes of the new records are fixed afterwards
-// in the rare case that needs it.
+// of the meta records and of the batch's error traces and the adds in a
+// few JS calls (see writeBatch) before it waits for the reads; the classes
+// of the new records are fixed afterwards in the rare case that needs it.
 func (s *Store) write(ctx context.Context, txn *idb.Transaction, batch *cache.Batch, now time.Time, unsaved cache.Evictions) error {
-	metaReqs, err := requestMeta(txn)
-	if err != nil {
-		return err
-	}
 	e, err := newEvictor(ctx, txn, nil)
-	if err != nil {
-		return err
-	}
-	ids := make([]string, len(batch.Traces))
-	for i, t := range batch.Traces {
-		ids[i] = t.TraceID
-	}
-	reqs, loading, err := e.requestLoad(ids)
 	if err != nil {
 		return err
 	}
@@ -230,25 +216,20 @@ func (s *Store) write(ctx context.Context, txn *idb.Transaction, batch *cache.Ba
 		r := &batch.Records[i]
 		r.Class = cache.ClassOf(false, assumed[r.TraceID])
 	}
-	// One JSON.parse for the whole batch; the stores then keep plain JS
-	// objects in OTLP shape.
-	text, err := json.Marshal(batch)
+	raw, err := rawTxnOf(txn)
 	if err != nil {
-		return fmt.Errorf("encode: %w", err)
-	}
-	parsed, err := parseJSON(text)
-	if err != nil {
-		return fmt.Errorf("encode: %w", err)
-	}
-	if err := putBatch(txn, safejs.Safe(parsed), len(batch.Records), len(batch.Resources)); err != nil {
 		return err
 	}
-	vals, err := awaitAll(ctx, append(reqs, metaReqs...))
+	reads, err := writeBatch(raw, batch)
+	if err != nil {
+		return err
+	}
+	loaded, vals, err := reads.wait(ctx)
 	if err != nil {
 		return fmt.Errorf("read meta and error traces: %w", err)
 	}
-	e.applyLoad(loading, vals[:len(loading)])
-	m, err := decodeMeta(vals[len(loading):])
+	e.applyLoaded(batch.Traces, loaded)
+	m, err := decodeMeta(vals)
 	if err != nil {
 		return err
 	}
@@ -349,46 +330,6 @@ func (s *Store) learnErrors(e *evictor) {
 			}
 		}
 	}
-}
-
-// putBatch requests the adds and puts of a parsed cache.Batch in txn
-// without waiting: the transaction's outcome reports their errors.
-func putBatch(txn *idb.Transaction, batch safejs.Value, records, resources int) error {
-	spans, err := txn.ObjectStore(spansStore)
-	if err != nil {
-		return err
-	}
-	res, err := txn.ObjectStore(resourcesStore)
-	if err != nil {
-		return err
-	}
-	recs, err := batch.Get("records")
-	if err != nil {
-		return err
-	}
-	for i := range records {
-		r, err := recs.Index(i)
-		if err != nil {
-			return err
-		}
-		if _, err := spans.Add(safejs.Unsafe(r)); err != nil {
-			return fmt.Errorf("add span %d: %w", i, err)
-		}
-	}
-	rs, err := batch.Get("resources")
-	if err != nil {
-		return err
-	}
-	for i := range resources {
-		r, err := rs.Index(i)
-		if err != nil {
-			return err
-		}
-		if _, err := res.Put(safejs.Unsafe(r)); err != nil {
-			return fmt.Errorf("put resource %d: %w", i, err)
-		}
-	}
-	return nil
 }
 
 // Pending returns up to limit unexported records, oldest Seq first, read
