@@ -8,8 +8,10 @@ import (
 	"errors"
 	"fmt"
 	"reflect"
+	"strconv"
 	"sync"
 	"syscall/js"
+	"unicode/utf8"
 	"unsafe"
 
 	"github.com/hack-pad/go-indexeddb/idb"
@@ -106,13 +108,110 @@ func rawTxnOf(txn *idb.Transaction) (safejs.Value, error) {
 	return *(*safejs.Value)(unsafe.Pointer(f.UnsafeAddr())), nil
 }
 
-// writePayload is the JSON that carries a batch into JS: each record and
-// resource wrapped in an array of one, the argument list Reflect.apply
-// passes to add and put.
-type writePayload struct {
-	Records   [][1]*cache.StoredRecord   `json:"records"`
-	Resources [][1]*cache.StoredResource `json:"resources"`
-	Traces    []string                   `json:"traces"`
+// appendPayload appends the JSON that carries a batch into JS:
+// {"records": [[record], …], "resources": [[resource], …], "traces": [id,
+// …]}, each record and resource in an array of one, the argument list
+// Reflect.apply passes to add and put. The records are written as
+// json.Marshal writes a cache.StoredRecord (same fields, omitempty and all)
+// without reflection and without checking the span's JSON again, which
+// encoding made: json.Marshal costs as much as the rest of the write.
+func appendPayload(b []byte, batch *cache.Batch) ([]byte, error) {
+	b = append(b, `{"records":[`...)
+	for i := range batch.Records {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = appendRecord(append(b, '['), &batch.Records[i])
+		b = append(b, ']')
+	}
+	resources := make([][1]*cache.StoredResource, len(batch.Resources))
+	for i := range batch.Resources {
+		resources[i][0] = &batch.Resources[i]
+	}
+	traces := make([]string, len(batch.Traces))
+	for i, t := range batch.Traces {
+		traces[i] = t.TraceID
+	}
+	rest, err := json.Marshal(struct {
+		Resources [][1]*cache.StoredResource `json:"resources"`
+		Traces    []string                   `json:"traces"`
+	}{resources, traces})
+	if err != nil {
+		return nil, err
+	}
+	b = append(b, "],"...)
+	return append(b, rest[1:]...), nil // rest without its {
+}
+
+// appendRecord appends the JSON object of r.
+func appendRecord(b []byte, r *cache.StoredRecord) []byte {
+	b = append(b, '{')
+	if r.Seq != 0 {
+		b = append(b, `"seq":`...)
+		b = strconv.AppendUint(b, r.Seq, 10)
+		b = append(b, ',')
+	}
+	b = append(b, `"traceId":`...)
+	b = appendString(b, r.TraceID)
+	b = append(b, `,"spanId":`...)
+	b = appendString(b, r.SpanID)
+	b = append(b, `,"start":`...)
+	b = strconv.AppendFloat(b, r.Start, 'g', -1, 64)
+	b = append(b, `,"exported":`...)
+	b = strconv.AppendInt(b, int64(r.Exported), 10)
+	b = append(b, `,"class":`...)
+	b = strconv.AppendInt(b, int64(r.Class), 10)
+	b = append(b, `,"stored":`...)
+	b = strconv.AppendInt(b, r.Stored, 10)
+	if r.Size != 0 {
+		b = append(b, `,"size":`...)
+		b = strconv.AppendInt(b, r.Size, 10)
+	}
+	b = append(b, `,"resource":`...)
+	b = appendString(b, r.Resource)
+	b = append(b, `,"scope":{"name":`...)
+	b = appendString(b, r.Scope.Name)
+	if r.Scope.Version != "" {
+		b = append(b, `,"version":`...)
+		b = appendString(b, r.Scope.Version)
+	}
+	b = append(b, `},"span":`...)
+	if len(r.Span) == 0 {
+		b = append(b, "null"...)
+	} else {
+		b = append(b, r.Span...)
+	}
+	return append(b, '}')
+}
+
+// appendString appends s as a JSON string that parses to what json.Marshal
+// of s parses to: invalid UTF-8 becomes U+FFFD.
+func appendString(b []byte, s string) []byte {
+	const hex = "0123456789abcdef"
+	b = append(b, '"')
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c < utf8.RuneSelf {
+			switch {
+			case c == '"' || c == '\\':
+				b = append(b, '\\', c)
+			case c < 0x20:
+				b = append(b, '\\', 'u', '0', '0', hex[c>>4], hex[c&0xf])
+			default:
+				b = append(b, c)
+			}
+			i++
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if r == utf8.RuneError && size == 1 {
+			b = append(b, `\ufffd`...)
+		} else {
+			b = append(b, s[i:i+size]...)
+		}
+		i += size
+	}
+	return append(b, '"')
 }
 
 // batchReads are the reads writeBatch requested: the batch's entries of the
@@ -133,21 +232,11 @@ func writeBatch(raw safejs.Value, batch *cache.Batch) (*batchReads, error) {
 	if err != nil {
 		return nil, fmt.Errorf("JS built-ins: %w", err)
 	}
-	p := writePayload{
-		Records:   make([][1]*cache.StoredRecord, len(batch.Records)),
-		Resources: make([][1]*cache.StoredResource, len(batch.Resources)),
-		Traces:    make([]string, len(batch.Traces)),
-	}
+	n := 64
 	for i := range batch.Records {
-		p.Records[i][0] = &batch.Records[i]
+		n += len(batch.Records[i].Span) + 256
 	}
-	for i := range batch.Resources {
-		p.Resources[i][0] = &batch.Resources[i]
-	}
-	for i, t := range batch.Traces {
-		p.Traces[i] = t.TraceID
-	}
-	text, err := json.Marshal(p)
+	text, err := appendPayload(make([]byte, 0, n), batch)
 	if err != nil {
 		return nil, fmt.Errorf("encode: %w", err)
 	}
