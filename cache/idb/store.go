@@ -4,6 +4,7 @@ package idb
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"slices"
@@ -452,38 +453,60 @@ func seqKeys(seqs []uint64) []js.Value {
 	return keys
 }
 
-// markExported reads each record in txn and writes it back marked.
+// markExported reads the records in txn and writes back those not yet
+// marked, in a few JS calls whatever their number (see getEach).
 func markExported(ctx context.Context, txn *idb.Transaction, seqs []uint64) error {
-	spans, err := txn.ObjectStore(spansStore)
+	raw, err := rawTxnOf(txn)
 	if err != nil {
 		return err
 	}
-	keys := seqKeys(seqs)
-	vals, err := getAll(ctx, spans, keys)
+	spans, err := objectStore(raw, spansStore)
+	if err != nil {
+		return err
+	}
+	vals, err := getEach(ctx, spans, seqs)
 	if err != nil {
 		return fmt.Errorf("get %d spans: %w", len(seqs), err)
 	}
-	for i, seq := range seqs {
-		v := vals[i]
-		if v.IsUndefined() {
-			continue // unknown or evicted
+	// Only the two fields to check cross into Go.
+	text, err := stringifyFields(vals, "exported", "class")
+	if err != nil {
+		return err
+	}
+	var recs []*struct {
+		Exported int         `json:"exported"`
+		Class    cache.Class `json:"class"`
+	}
+	if err := json.Unmarshal(text, &recs); err != nil {
+		return fmt.Errorf("decode spans: %w", err)
+	}
+	if len(recs) != len(seqs) {
+		return fmt.Errorf("read %d spans for %d", len(recs), len(seqs))
+	}
+	changed, err := newArray()
+	if err != nil {
+		return err
+	}
+	for i, r := range recs {
+		if r == nil || r.Exported == 1 {
+			continue // unknown or evicted, or marked already
 		}
-		rec := safejs.Safe(v)
-		if e, err := rec.Get("exported"); err == nil {
-			if n, err := e.Int(); err == nil && n == 1 {
-				continue
-			}
+		v, err := vals.Index(i)
+		if err == nil {
+			err = v.Set("exported", 1)
 		}
-		class := cache.Class(numberField(v, "class"))
-		if err := rec.Set("exported", 1); err != nil {
-			return fmt.Errorf("mark span %d: %w", seq, err)
+		if err == nil {
+			err = v.Set("class", int(cache.ClassOf(true, r.Class.ErrorTrace())))
 		}
-		if err := rec.Set("class", int(cache.ClassOf(true, class.ErrorTrace()))); err != nil {
-			return fmt.Errorf("mark span %d: %w", seq, err)
+		if err == nil {
+			_, err = changed.Call("push", v)
 		}
-		if _, err := spans.Put(v); err != nil {
-			return fmt.Errorf("put span %d: %w", seq, err)
+		if err != nil {
+			return fmt.Errorf("mark span %d: %w", seqs[i], err)
 		}
+	}
+	if err := putEach(spans, changed); err != nil {
+		return fmt.Errorf("put spans: %w", err)
 	}
 	return nil
 }

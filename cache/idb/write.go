@@ -34,9 +34,10 @@ import (
 // the last read only, and collects the results of all the reads with one
 // more Array.from and one JSON.stringify.
 
-// builtins are Array.from, Reflect.apply, Function.prototype.bind, and
-// resultOf(req), which returns req.result.
-type builtins struct{ from, apply, bind, resultOf safejs.Value }
+// builtins are Array.from, Array.of, Reflect.apply,
+// Function.prototype.bind, resultOf(req), which returns req.result, and
+// pop(a), which is a.pop().
+type builtins struct{ from, of, apply, bind, resultOf, pop safejs.Value }
 
 // jsBuiltins are the JS functions the write path calls, looked up once.
 var jsBuiltins = sync.OnceValues(func() (b builtins, err error) {
@@ -46,6 +47,9 @@ var jsBuiltins = sync.OnceValues(func() (b builtins, err error) {
 		return b, err
 	}
 	if b.from, err = array.Get("from"); err != nil {
+		return b, err
+	}
+	if b.of, err = array.Get("of"); err != nil {
 		return b, err
 	}
 	reflectObj, err := global.Get("Reflect")
@@ -92,9 +96,124 @@ var jsBuiltins = sync.OnceValues(func() (b builtins, err error) {
 	if err != nil {
 		return b, err
 	}
-	b.resultOf, err = b.bind.Call("call", call, getter)
+	if b.resultOf, err = b.bind.Call("call", call, getter); err != nil {
+		return b, err
+	}
+	arrayProto, err := array.Get("prototype")
+	if err != nil {
+		return b, err
+	}
+	pop, err := arrayProto.Get("pop")
+	if err != nil {
+		return b, err
+	}
+	b.pop, err = b.bind.Call("call", call, pop)
 	return b, err
 })
+
+// newArray returns a new JS array.
+func newArray() (safejs.Value, error) {
+	array, err := safejs.Global().Get("Array")
+	if err != nil {
+		return safejs.Value{}, err
+	}
+	return array.New()
+}
+
+// getEach reads the records with these Seqs from the raw object store in
+// a few JS calls: the keys arrive as one JSON.parse, Array.from requests
+// every get, Go listens to the last one only (a transaction serves its
+// requests in order), and one more Array.from collects the results, into
+// the JS array it returns (undefined for a missing key).
+func getEach(ctx context.Context, store safejs.Value, seqs []uint64) (safejs.Value, error) {
+	b, err := jsBuiltins()
+	if err != nil {
+		return safejs.Value{}, fmt.Errorf("JS built-ins: %w", err)
+	}
+	text := make([]byte, 0, 2+len(seqs)*8)
+	text = append(text, '[')
+	for i, seq := range seqs {
+		if i > 0 {
+			text = append(text, ',')
+		}
+		text = strconv.AppendUint(text, seq, 10)
+	}
+	keys, err := parseJSON(append(text, ']'))
+	if err != nil {
+		return safejs.Value{}, err
+	}
+	get, err := boundMethod(b, store, "get")
+	if err != nil {
+		return safejs.Value{}, err
+	}
+	reqs, err := b.from.Call("call", safejs.Null(), safejs.Safe(keys), get)
+	if err != nil {
+		return safejs.Value{}, withDOMName(err)
+	}
+	if len(seqs) > 0 {
+		last, err := reqs.Index(len(seqs) - 1)
+		if err != nil {
+			return safejs.Value{}, err
+		}
+		if _, err := awaitRaw(ctx, last); err != nil {
+			return safejs.Value{}, err
+		}
+	}
+	return b.from.Call("call", safejs.Null(), reqs, b.resultOf)
+}
+
+// stringifyFields returns the JSON of the array vals with only the named
+// fields of its objects (JSON.stringify's allowlist); undefined elements
+// become null.
+func stringifyFields(vals safejs.Value, fields ...string) ([]byte, error) {
+	jsJSON, err := safejs.Global().Get("JSON")
+	if err != nil {
+		return nil, err
+	}
+	allow := make([]any, len(fields))
+	for i, f := range fields {
+		allow[i] = f
+	}
+	s, err := jsJSON.Call("stringify", vals, allow)
+	if err != nil {
+		return nil, fmt.Errorf("JSON.stringify: %w", err)
+	}
+	text, err := s.String()
+	return []byte(text), err
+}
+
+// putEach puts every value of the JS array vals in the raw object store,
+// in three JS calls: Array.from(vals, Array.of) makes the argument lists
+// [v, i], popping the index off each leaves [v], and Reflect.apply bound
+// to put calls put(v) with each.
+func putEach(store, vals safejs.Value) error {
+	if n, err := vals.Length(); err != nil || n == 0 {
+		return err
+	}
+	b, err := jsBuiltins()
+	if err != nil {
+		return fmt.Errorf("JS built-ins: %w", err)
+	}
+	lists, err := b.from.Call("call", safejs.Null(), vals, b.of)
+	if err != nil {
+		return err
+	}
+	if _, err := lists.Call("forEach", b.pop); err != nil {
+		return err
+	}
+	put, err := store.Get("put")
+	if err != nil {
+		return err
+	}
+	apply, err := b.bind.Call("call", b.apply, safejs.Null(), put, store)
+	if err != nil {
+		return err
+	}
+	if _, err := lists.Call("forEach", apply); err != nil {
+		return withDOMName(err)
+	}
+	return nil
+}
 
 // rawTxnOf returns the IDBTransaction that txn wraps. go-indexeddb v0.3.2
 // does not expose it, and the write path needs it to make its requests in
