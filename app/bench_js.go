@@ -96,7 +96,7 @@ func (p *pipeline) benchSpans(ctx context.Context, args []js.Value) (any, error)
 	var dropped func() uint64
 	switch mode {
 	case "drop":
-		t = engine.New(func(span.Span) {}).Tracer("bench")
+		t = engine.New(func(engine.Ended) {}).Tracer("bench")
 	case "noop":
 		// The API's own floor: a tracer that does nothing, still paying for
 		// the options and attributes the call builds.
@@ -175,7 +175,7 @@ func (p *pipeline) benchSerialize(_ context.Context, args []js.Value) (any, erro
 	}
 	spans := make([]span.Span, 0, n)
 	res := tracer.ConvertResource(tracer.NewResource())
-	benchLoop(engine.New(func(s span.Span) { spans = append(spans, s) }, engine.WithResource(res)).Tracer("bench"), 0, n)
+	benchLoop(engine.New(func(e engine.Ended) { spans = append(spans, e.Span()) }, engine.WithResource(res)).Tracer("bench"), 0, n)
 	a := serializeAnswer{Encoding: enc, N: n}
 	var times []float64
 	for range 5 {

@@ -11,7 +11,6 @@ import (
 
 	"github.com/spanfall/spanfall/tracer/engine"
 	"github.com/spanfall/spanfall/tracer/internal/benchutil"
-	"github.com/spanfall/spanfall/tracer/span"
 )
 
 // convertDrop is what the store processor did per span before the lean
@@ -31,7 +30,7 @@ func (convertDrop) ForceFlush(context.Context) error                  { return n
 func BenchmarkEngineVsSDK(b *testing.B) {
 	ctx := b.Context()
 	res := NewResource()
-	lean := engine.New(func(span.Span) {}, engine.WithResource(ConvertResource(res)))
+	lean := engine.New(func(e engine.Ended) { _ = e.Span() }, engine.WithResource(ConvertResource(res)))
 	sdk := sdktrace.NewTracerProvider(sdktrace.WithResource(res), sdktrace.WithIDGenerator(newRandIDs()),
 		sdktrace.WithSpanProcessor(convertDrop{newConverter()}))
 	run := func(t trace.Tracer) func(int) {

@@ -123,7 +123,7 @@ func NewProvider(store cache.Store, opts ...Option) *Provider {
 		if c.online != nil {
 			eopts = append(eopts, engine.WithOffline(c.online, OfflineAttr.Bool(true)))
 		}
-		eng := engine.New(proc.accept, eopts...)
+		eng := engine.New(proc.acceptEnded, eopts...)
 		return &Provider{Processor: proc, tp: eng, eng: eng}
 	}
 	opts2 := []sdktrace.TracerProviderOption{

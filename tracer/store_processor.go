@@ -11,6 +11,7 @@ import (
 	"go.opentelemetry.io/otel/trace"
 
 	"github.com/spanfall/spanfall/cache"
+	"github.com/spanfall/spanfall/tracer/engine"
 	"github.com/spanfall/spanfall/tracer/span"
 )
 
@@ -31,9 +32,11 @@ var retryPutAfter = 500 * time.Millisecond
 // StoreProcessor is an sdktrace.SpanProcessor that persists every ended
 // span in a cache.Store before anything is sent.
 //
-// OnEnd converts the span and queues it; it never blocks on the store. One
-// writer goroutine drains the queue into the store, several spans per
-// transaction. ForceFlush waits until every span ended before the call is
+// OnEnd converts the span and queues it; it never blocks on the store. The
+// lean engine's spans are queued as they end and converted by the writer:
+// one writer goroutine drains the queue into the store, up to
+// DefaultMaxPutBatch spans per transaction, all those queued while the last
+// one was written. ForceFlush waits until every span ended before the call is
 // stored. A failed Put keeps the spans queued and is retried.
 type StoreProcessor struct {
 	store     cache.Store
@@ -43,10 +46,9 @@ type StoreProcessor struct {
 	tail      TailFunc // nil: unsampled spans are dropped
 
 	mu        sync.Mutex
-	queue     []span.Span
-	head      uint64 // spans ever removed from the queue's front
+	queue     []queued
 	ended     uint64 // spans accepted by OnEnd
-	persisted uint64 // spans written or dropped; ended-persisted == len(queue)
+	persisted uint64 // spans written or dropped; ended-persisted == len(queue) + the writer's batch
 	dropped   uint64
 	lastErr   error
 	changed   chan struct{} // closed and replaced when persisted/lastErr move
@@ -91,6 +93,36 @@ func (p *StoreProcessor) OnEnd(s sdktrace.ReadOnlySpan) {
 	p.accept(p.conv.Convert(s))
 }
 
+// queued is a span waiting for the writer: a span.Span, or an ended span
+// of the lean engine that the writer converts.
+type queued struct {
+	lazy  bool
+	ended engine.Ended
+	v     span.Span
+}
+
+// value returns the span.Span of q; once for a lazy one.
+func (q *queued) value() span.Span {
+	if q.lazy {
+		return q.ended.Span()
+	}
+	return q.v
+}
+
+// acceptEnded is the lean engine's sink: the span is queued as it is and
+// converted by the writer. With a tail stage, which takes span.Span values
+// on the goroutine that ended the span (see [TailFunc]), it is converted
+// here and goes through accept.
+func (p *StoreProcessor) acceptEnded(e engine.Ended) {
+	if p.tail != nil {
+		p.accept(e.Span())
+		return
+	}
+	if e.Flags()&uint32(trace.FlagsSampled) != 0 {
+		p.push(queued{lazy: true, ended: e})
+	}
+}
+
 // accept is the entry of every ended, recording span, from OnEnd (the
 // SDK) and from the lean engine's sink, which passes span.Span values
 // directly: sampled spans (trace flag 01) are queued, others only reach the
@@ -107,7 +139,10 @@ func (p *StoreProcessor) accept(v span.Span) {
 }
 
 // enqueue queues v for the store without blocking.
-func (p *StoreProcessor) enqueue(v span.Span) {
+func (p *StoreProcessor) enqueue(v span.Span) { p.push(queued{v: v}) }
+
+// push queues q for the store without blocking.
+func (p *StoreProcessor) push(q queued) {
 	p.mu.Lock()
 	if p.stopped {
 		p.dropped++
@@ -115,10 +150,10 @@ func (p *StoreProcessor) enqueue(v span.Span) {
 		return
 	}
 	p.ended++
-	p.queue = append(p.queue, v)
+	p.queue = append(p.queue, q)
 	if over := len(p.queue) - p.maxQueue; over > 0 {
+		clear(p.queue[:over])
 		p.queue = p.queue[over:]
-		p.head += uint64(over)
 		p.dropped += uint64(over)
 		p.persisted += uint64(over)
 	}
@@ -137,43 +172,48 @@ func (p *StoreProcessor) Dropped() uint64 {
 	return p.dropped
 }
 
+// run is the writer. It takes spans from the queue's front into its batch,
+// converting those of the lean engine, and writes the batch; what a failed
+// write left is written again, with more spans if there is room.
 func (p *StoreProcessor) run() {
 	defer close(p.done)
+	var batch []span.Span // taken from the queue, not stored yet
 	for {
 		p.mu.Lock()
-		n := min(len(p.queue), DefaultMaxPutBatch)
-		batch := p.queue[:n:n]
-		headAt := p.head
+		k := min(len(p.queue), DefaultMaxPutBatch-len(batch))
+		items := p.queue[:k:k] // the writer's alone once cut off the queue
+		p.queue = p.queue[k:]
 		stopped := p.stopped
 		p.mu.Unlock()
-		if n == 0 {
+		if len(batch)+k == 0 {
 			if stopped {
 				return
 			}
 			<-p.wake
 			continue
 		}
-		stored, err := p.put(batch)
-		p.mu.Lock()
-		if stored > 0 {
-			// OnEnd may have trimmed the queue's front meanwhile: those
-			// spans were counted as dropped but are stored after all.
-			trimmed := int(min(p.head-headAt, uint64(stored)))
-			p.dropped -= uint64(trimmed)
-			k := stored - trimmed
-			p.queue = p.queue[k:]
-			p.head += uint64(k)
-			p.persisted += uint64(k)
+		for i := range items {
+			batch = append(batch, items[i].value())
+			items[i] = queued{} // let the span go
 		}
+		n := len(batch)
+		stored, err := p.put(batch)
+		rest := copy(batch, batch[stored:])
+		clear(batch[rest:])
+		batch = batch[:rest]
+		p.mu.Lock()
+		p.persisted += uint64(stored)
 		if err == nil {
 			p.lastErr = nil
 		} else {
 			p.lastErr = fmt.Errorf("tracer: persist %d spans: %w", n, err)
 			if p.stopped || errors.Is(err, cache.ErrClosed) {
-				p.dropped += uint64(len(p.queue))
-				p.persisted += uint64(len(p.queue))
-				p.head += uint64(len(p.queue))
+				lost := uint64(len(batch) + len(p.queue))
+				p.dropped += lost
+				p.persisted += lost
 				p.queue = nil
+				clear(batch)
+				batch = batch[:0]
 			}
 		}
 		close(p.changed)

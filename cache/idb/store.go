@@ -202,24 +202,11 @@ func (s *Store) keepUnsaved(e cache.Evictions) {
 // write requests, in txn: the adds of the batch, the evictions for age,
 // the error-trace updates, the evictions for the caps and the new meta
 // records, which also record the evictions unsaved. It requests the reads
-// of the meta records and of the batch's error traces first, encodes the
-// batch while the browser serves them, and requests the adds before it
-// waits for the reads; the classes of the new records are fixed afterwards
-// in the rare case that needs it.
+// of the meta records and of the batch's error traces and the adds in a
+// few JS calls (see writeBatch) before it waits for the reads; the classes
+// of the new records are fixed afterwards in the rare case that needs it.
 func (s *Store) write(ctx context.Context, txn *idb.Transaction, batch *cache.Batch, now time.Time, unsaved cache.Evictions) error {
-	metaReqs, err := requestMeta(txn)
-	if err != nil {
-		return err
-	}
 	e, err := newEvictor(ctx, txn, nil)
-	if err != nil {
-		return err
-	}
-	ids := make([]string, len(batch.Traces))
-	for i, t := range batch.Traces {
-		ids[i] = t.TraceID
-	}
-	reqs, loading, err := e.requestLoad(ids)
 	if err != nil {
 		return err
 	}
@@ -230,25 +217,20 @@ func (s *Store) write(ctx context.Context, txn *idb.Transaction, batch *cache.Ba
 		r := &batch.Records[i]
 		r.Class = cache.ClassOf(false, assumed[r.TraceID])
 	}
-	// One JSON.parse for the whole batch; the stores then keep plain JS
-	// objects in OTLP shape.
-	text, err := json.Marshal(batch)
+	raw, err := rawTxnOf(txn)
 	if err != nil {
-		return fmt.Errorf("encode: %w", err)
-	}
-	parsed, err := parseJSON(text)
-	if err != nil {
-		return fmt.Errorf("encode: %w", err)
-	}
-	if err := putBatch(txn, safejs.Safe(parsed), len(batch.Records), len(batch.Resources)); err != nil {
 		return err
 	}
-	vals, err := awaitAll(ctx, append(reqs, metaReqs...))
+	reads, err := writeBatch(raw, batch)
+	if err != nil {
+		return err
+	}
+	loaded, vals, err := reads.wait(ctx)
 	if err != nil {
 		return fmt.Errorf("read meta and error traces: %w", err)
 	}
-	e.applyLoad(loading, vals[:len(loading)])
-	m, err := decodeMeta(vals[len(loading):])
+	e.applyLoaded(batch.Traces, loaded)
+	m, err := decodeMeta(vals)
 	if err != nil {
 		return err
 	}
@@ -349,46 +331,6 @@ func (s *Store) learnErrors(e *evictor) {
 			}
 		}
 	}
-}
-
-// putBatch requests the adds and puts of a parsed cache.Batch in txn
-// without waiting: the transaction's outcome reports their errors.
-func putBatch(txn *idb.Transaction, batch safejs.Value, records, resources int) error {
-	spans, err := txn.ObjectStore(spansStore)
-	if err != nil {
-		return err
-	}
-	res, err := txn.ObjectStore(resourcesStore)
-	if err != nil {
-		return err
-	}
-	recs, err := batch.Get("records")
-	if err != nil {
-		return err
-	}
-	for i := range records {
-		r, err := recs.Index(i)
-		if err != nil {
-			return err
-		}
-		if _, err := spans.Add(safejs.Unsafe(r)); err != nil {
-			return fmt.Errorf("add span %d: %w", i, err)
-		}
-	}
-	rs, err := batch.Get("resources")
-	if err != nil {
-		return err
-	}
-	for i := range resources {
-		r, err := rs.Index(i)
-		if err != nil {
-			return err
-		}
-		if _, err := res.Put(safejs.Unsafe(r)); err != nil {
-			return fmt.Errorf("put resource %d: %w", i, err)
-		}
-	}
-	return nil
 }
 
 // Pending returns up to limit unexported records, oldest Seq first, read
@@ -511,38 +453,60 @@ func seqKeys(seqs []uint64) []js.Value {
 	return keys
 }
 
-// markExported reads each record in txn and writes it back marked.
+// markExported reads the records in txn and writes back those not yet
+// marked, in a few JS calls whatever their number (see getEach).
 func markExported(ctx context.Context, txn *idb.Transaction, seqs []uint64) error {
-	spans, err := txn.ObjectStore(spansStore)
+	raw, err := rawTxnOf(txn)
 	if err != nil {
 		return err
 	}
-	keys := seqKeys(seqs)
-	vals, err := getAll(ctx, spans, keys)
+	spans, err := objectStore(raw, spansStore)
+	if err != nil {
+		return err
+	}
+	vals, err := getEach(ctx, spans, seqs)
 	if err != nil {
 		return fmt.Errorf("get %d spans: %w", len(seqs), err)
 	}
-	for i, seq := range seqs {
-		v := vals[i]
-		if v.IsUndefined() {
-			continue // unknown or evicted
+	// Only the two fields to check cross into Go.
+	text, err := stringifyFields(vals, "exported", "class")
+	if err != nil {
+		return err
+	}
+	var recs []*struct {
+		Exported int         `json:"exported"`
+		Class    cache.Class `json:"class"`
+	}
+	if err := json.Unmarshal(text, &recs); err != nil {
+		return fmt.Errorf("decode spans: %w", err)
+	}
+	if len(recs) != len(seqs) {
+		return fmt.Errorf("read %d spans for %d", len(recs), len(seqs))
+	}
+	changed, err := newArray()
+	if err != nil {
+		return err
+	}
+	for i, r := range recs {
+		if r == nil || r.Exported == 1 {
+			continue // unknown or evicted, or marked already
 		}
-		rec := safejs.Safe(v)
-		if e, err := rec.Get("exported"); err == nil {
-			if n, err := e.Int(); err == nil && n == 1 {
-				continue
-			}
+		v, err := vals.Index(i)
+		if err == nil {
+			err = v.Set("exported", 1)
 		}
-		class := cache.Class(numberField(v, "class"))
-		if err := rec.Set("exported", 1); err != nil {
-			return fmt.Errorf("mark span %d: %w", seq, err)
+		if err == nil {
+			err = v.Set("class", int(cache.ClassOf(true, r.Class.ErrorTrace())))
 		}
-		if err := rec.Set("class", int(cache.ClassOf(true, class.ErrorTrace()))); err != nil {
-			return fmt.Errorf("mark span %d: %w", seq, err)
+		if err == nil {
+			_, err = changed.Call("push", v)
 		}
-		if _, err := spans.Put(v); err != nil {
-			return fmt.Errorf("put span %d: %w", seq, err)
+		if err != nil {
+			return fmt.Errorf("mark span %d: %w", seqs[i], err)
 		}
+	}
+	if err := putEach(spans, changed); err != nil {
+		return fmt.Errorf("put spans: %w", err)
 	}
 	return nil
 }

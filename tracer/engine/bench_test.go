@@ -9,16 +9,25 @@ import (
 	"go.opentelemetry.io/otel/trace"
 
 	"github.com/spanfall/spanfall/tracer/internal/benchutil"
-	"github.com/spanfall/spanfall/tracer/span"
 )
 
 // The benchmarks below split the cost of a span into its parts; run them in
 // Chromium (docs/benchmarks.md, "span engine").
 
 // BenchmarkSpanDrop is a span (start, 5 attributes, end) into a sink that
-// drops it: the engine alone.
+// drops it: the engine alone; End only hands the span over.
 func BenchmarkSpanDrop(b *testing.B) {
-	p := New(func(span.Span) {})
+	benchSpans(b, func(Ended) {})
+}
+
+// BenchmarkSpanDropConverted is BenchmarkSpanDrop with the span.Span built,
+// as the store processor's writer builds it, then dropped.
+func BenchmarkSpanDropConverted(b *testing.B) {
+	benchSpans(b, func(e Ended) { _ = e.Span() })
+}
+
+func benchSpans(b *testing.B, sink Sink) {
+	p := New(sink)
 	t := p.Tracer("bench")
 	ctx := b.Context()
 	b.ReportAllocs()

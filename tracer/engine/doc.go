@@ -1,6 +1,8 @@
 // Package engine is a lean implementation of the OpenTelemetry Go trace API
-// (go.opentelemetry.io/otel/trace) that turns each ended span directly into
-// the pipeline's plain value, [span.Span], and hands it to a [Sink].
+// (go.opentelemetry.io/otel/trace) that hands each ended span to a [Sink]
+// as an [Ended], which builds the pipeline's plain value, [span.Span], when
+// the receiver asks: the store processor does it on its writer goroutine,
+// off the caller's path.
 //
 // It exists because the stock SDK (go.opentelemetry.io/otel/sdk/trace)
 // costs 11–14 µs per span in WebAssembly under Chromium, where a clock read
@@ -14,8 +16,8 @@
 //   - ids cut from 4 KiB blocks of crypto/rand ([idPool]), never all zero;
 //   - the sampler's default, ParentBased(AlwaysSample), decided inline
 //     without building SamplingParameters;
-//   - the span.Span built once at End: one string allocation for all ids,
-//     attributes converted in one slice, no ReadOnlySpan snapshot.
+//   - the span.Span built once, after End: one string allocation for all
+//     ids, attributes converted in one slice, no ReadOnlySpan snapshot.
 //
 // Concurrency: every span method is safe for concurrent use (the API
 // requires it); a span holds a mutex that is uncontended in the usual case

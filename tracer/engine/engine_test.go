@@ -182,7 +182,8 @@ func TestConformanceWithSDK(t *testing.T) {
 func collect() (*[]span.Span, *sync.Mutex, engine.Sink) {
 	var mu sync.Mutex
 	var out []span.Span
-	return &out, &mu, func(s span.Span) {
+	return &out, &mu, func(e engine.Ended) {
+		s := e.Span()
 		mu.Lock()
 		out = append(out, s)
 		mu.Unlock()

@@ -25,11 +25,14 @@ const (
 )
 
 // Sink receives every ended, recording span, on the goroutine that ended it:
-// sampled spans have the W3C sampled flag (1) in Flags; the others were left
-// recording but unsampled by the sampler (sdktrace.RecordOnly) for a tail
-// stage to decide.
+// sampled spans have the W3C sampled flag (1) in [Ended.Flags]; the others
+// were left recording but unsampled by the sampler (sdktrace.RecordOnly)
+// for a tail stage to decide.
 // It must not block (queue and return), like sdktrace.SpanProcessor.OnEnd.
-type Sink func(s span.Span)
+// The span.Span is built when the receiver asks for it ([Ended.Span]),
+// which may be later and on another goroutine: End only hands the span
+// over.
+type Sink func(e Ended)
 
 // config holds the options of [New].
 type config struct {

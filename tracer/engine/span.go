@@ -30,6 +30,7 @@ type recSpan struct {
 	name          string
 	kind          trace.SpanKind
 	start         int64
+	end           int64 // set by End
 	attrs         []attribute.KeyValue
 	dirty         bool // attrs may hold a key twice
 	droppedAttrs  int
@@ -287,9 +288,10 @@ func stackTrace() string {
 }
 
 // End ends the span (now unless trace.WithTimestamp says otherwise) and,
-// if it is sampled and the provider is not shut down, hands its span.Span
-// to the sink. Called while panicking (deferred), it records the panic as
-// an "exception" event and lets the panic go on. Later calls do nothing.
+// if the provider is not shut down, hands it to the sink, which builds its
+// span.Span when it needs it ([Ended.Span]). Called while panicking
+// (deferred), it records the panic as an "exception" event and lets the
+// panic go on. Later calls do nothing.
 func (s *recSpan) End(opts ...trace.SpanEndOption) {
 	end := s.t.p.clock.now()
 	s.mu.Lock()
@@ -314,14 +316,31 @@ func (s *recSpan) End(opts ...trace.SpanEndOption) {
 		s.addEvent(end, "exception", exceptionOpts(r, fmt.Sprint(r), eo))
 	}
 	s.ended = true
+	s.end = end
 	p := s.t.p
+	s.mu.Unlock()
 	if p.stopped.Load() {
-		s.mu.Unlock()
 		return
 	}
-	out := s.value(end)
-	s.mu.Unlock()
-	p.sink(out)
+	p.sink(Ended{s})
+}
+
+// Ended is a span that ended, as the [Sink] receives it. Nothing changes
+// it any more: every method of the span is a no-op after End.
+type Ended struct{ s *recSpan }
+
+// Flags returns the OTLP span flags the span.Span will have: the W3C trace
+// flags (1: sampled), plus 0x300 for a local root under a remote parent.
+func (e Ended) Flags() uint32 { return e.s.flags() }
+
+// Span builds the span.Span of the span, converted as the tracer
+// package's converter converts an SDK span. It is safe to call from any
+// goroutine, once: the value takes over the span's attributes, events and
+// links, and a second call returns a value without them.
+func (e Ended) Span() span.Span {
+	e.s.mu.Lock()
+	defer e.s.mu.Unlock()
+	return e.s.value(e.s.end)
 }
 
 // flags are the OTLP span flags: the W3C trace flags, plus "parent is
