@@ -70,10 +70,11 @@ func (v *view) loadAll(ctx app.Context, full bool) {
 				defer v.loadAll(ctx, full)
 			}
 			if err != nil {
+				v.readStatus()
 				v.err = err.Error()
 				return
 			}
-			changed := v.err != "" || StatsChanged(v.stats, st) || readList
+			changed := v.readStatus() || v.err != "" || StatsChanged(v.stats, st) || readList
 			v.err, v.stats = "", st
 			if readList {
 				v.setList(traces, st, time.Now())
