@@ -120,7 +120,7 @@ func startBrowser() cache.Store {
 	})
 	instrumentPage(p, exportURL) // document load, resources, fetch/XHR, interactions
 	p.exposeTestAPI()
-	viewer.UseStatus(p.viewerStatus) // app/viewer_status_js.go
+	viewer.UseStatus(p.viewerStatus)
 	browser.StopEarly() // last: every instrumentation has taken over the early buffer
 	return p.store
 }
