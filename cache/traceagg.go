@@ -67,6 +67,48 @@ func (t *TraceAgg) Add(s *span.Span) {
 	}
 }
 
+// Merge adds the spans o summarises, all stored after t's, to t.
+func (t *TraceAgg) Merge(o *TraceAgg) {
+	switch {
+	case o.Spans == 0:
+		return
+	case t.Spans == 0:
+		*t = *o
+		return
+	}
+	t.Spans += o.Spans
+	t.Errors += o.Errors
+	t.Start = min(t.Start, o.Start)
+	t.End = max(t.End, o.End)
+	if o.Root.Set && t.Root.earlier(o.Root.Start) {
+		t.Root = o.Root
+	}
+	if o.First.Set && t.First.earlier(o.First.Start) {
+		t.First = o.First
+	}
+	if o.Svc.Set && t.Svc.earlier(o.Svc.Start) {
+		t.Svc = o.Svc
+	}
+}
+
+// AggSpans summarises spans, in the order a Put stores them, by trace
+// id in order of first appearance.
+func AggSpans(spans []span.Span) []TraceAgg {
+	var out []TraceAgg
+	at := make(map[string]int)
+	for i := range spans {
+		s := &spans[i]
+		j, ok := at[s.TraceID]
+		if !ok {
+			j = len(out)
+			at[s.TraceID] = j
+			out = append(out, TraceAgg{})
+		}
+		out[j].Add(s)
+	}
+	return out
+}
+
 // Summary returns the trace's [TraceSummary] with pending of its spans
 // not exported yet, as [Summarize] makes it.
 func (t *TraceAgg) Summary(pending int) TraceSummary {
