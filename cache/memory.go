@@ -1,8 +1,10 @@
 package cache
 
 import (
+	"cmp"
 	"context"
 	"fmt"
+	"slices"
 	"sync"
 	"time"
 
@@ -399,6 +401,33 @@ func (m *Memory) TraceHead(ctx context.Context, traceID string, n int) ([]Record
 		recs = recs[:n:n]
 	}
 	return recs, nil
+}
+
+// TraceAfter returns copies of the records of the trace with a Seq above
+// seq, in Seq order; none for an unknown trace.
+func (m *Memory) TraceAfter(ctx context.Context, traceID string, seq uint64) ([]Record, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, fmt.Errorf("cache: trace %s after %d: %w", traceID, seq, err)
+	}
+	m.mu.RLock()
+	defer m.mu.RUnlock()
+	if m.closed {
+		return nil, ErrClosed
+	}
+	tr := m.byTrace[traceID]
+	if tr == nil {
+		return nil, nil
+	}
+	// tr.recs is in Seq order.
+	i, _ := slices.BinarySearchFunc(tr.recs, seq+1, func(r *memRecord, s uint64) int { return cmp.Compare(r.seq, s) })
+	var out []Record
+	res := m.resolver()
+	for _, r := range tr.recs[i:] {
+		if !r.evicted {
+			out = append(out, m.record(r, res))
+		}
+	}
+	return out, nil
 }
 
 // Stats counts stored, pending and exported spans and traces, the stored

@@ -11,7 +11,8 @@
 // class then Seq), "traceStart" (key [traceId, start]: a trace's
 // records by start time, for [Store.TraceHead]) and "traceExported" (key
 // [traceId, exported]: a trace's pending spans, counted by
-// [Store.Traces]). "traceSummaries" keeps one [cache.TraceAgg] per trace,
+// [Store.Traces]) and "traceSeq" (key [traceId, seq], for
+// [Store.TraceAfter]). "traceSummaries" keeps one [cache.TraceAgg] per trace,
 // keyed by "traceId", which Put updates and Traces reads and checks
 // against those two indexes (see summary.go). "resources" keeps one [cache.StoredResource] per
 // distinct resource, keyed by "id". "meta" keeps "totals",
@@ -40,8 +41,8 @@
 // added the "traceStart" index: the record shape of versions 2 and 3 is
 // the same, and the browser indexes the stored records as the upgrade
 // creates the index. Version 4 keeps that shape too: the upgrade adds the
-// "traceExported" index and the "traceSummaries" store, and Open then
-// summarises the stored traces once.
+// "traceExported" and "traceSeq" indexes and the "traceSummaries" store,
+// and Open then summarises the stored traces once.
 //
 // Every file of the package is built only for js && wasm; package cache's
 // Memory is the pure-Go twin, and both pass the suite in cache/cachetest.

@@ -23,8 +23,8 @@ var ErrUnavailable = errors.New("cache/idb: indexedDB is not available")
 // schemaVersion is the IndexedDB version of the schema that upgrade
 // creates. Version 2 added the "class" index and the "meta" and
 // "errorTraces" stores, version 3 the "traceStart" index, version 4 the
-// "traceSummaries" store and the "traceExported" index; see the package
-// doc and summary.go.
+// "traceSummaries" store and the "traceExported" and "traceSeq" indexes;
+// see the package doc and summary.go.
 const schemaVersion = 4
 
 // Names of the object stores and indexes.
@@ -44,6 +44,9 @@ const (
 	// traceExportedIndex counts the pending spans of a trace: key
 	// [traceId, exported].
 	traceExportedIndex = "traceExported"
+	// traceSeqIndex orders the records of a trace by Seq: key
+	// [traceId, seq], for Store.TraceAfter.
+	traceSeqIndex = "traceSeq"
 )
 
 // Open opens, creating or upgrading it when needed, the IndexedDB database
@@ -226,8 +229,10 @@ func upgrade(db *idb.Database, versionChange func() (safejs.Value, error), oldVe
 		if err != nil {
 			return fmt.Errorf("open %s store: %w", spansStore, withDOMName(err))
 		}
-		if _, err := spans.Call("createIndex", traceExportedIndex, []any{"traceId", "exported"}); err != nil {
-			return fmt.Errorf("create %s index: %w", traceExportedIndex, withDOMName(err))
+		for name, path := range map[string][]any{traceExportedIndex: {"traceId", "exported"}, traceSeqIndex: {"traceId", "seq"}} {
+			if _, err := spans.Call("createIndex", name, path); err != nil {
+				return fmt.Errorf("create %s index: %w", name, withDOMName(err))
+			}
 		}
 		if _, err := db.CreateObjectStore(summariesStore, idb.ObjectStoreOptions{KeyPath: js.ValueOf("traceId")}); err != nil {
 			return fmt.Errorf("create %s store: %w", summariesStore, err)

@@ -82,6 +82,10 @@ func TestUpgradeFromSchema3(t *testing.T) {
 	if want := cache.Summarize(recs); !reflect.DeepEqual(got, want) || len(got) != 2 || got[0].Pending != 3 || got[0].Errors != 1 {
 		t.Errorf("Traces after the upgrade\n got %+v\nwant %+v (trace 5: 3 pending, 1 error)", got, want)
 	}
+	// The stored records are in the "traceSeq" index too.
+	if tail, err := s.TraceAfter(ctx, old[0].Span.TraceID, 0); err != nil || len(tail) != 5 || tail[0].Span.Name != "t5/4" {
+		t.Errorf("TraceAfter(0) after the upgrade = %d records, %v; want 5 from t5/4", len(tail), err)
+	}
 	if err := s.Put(ctx, []span.Span{spanOf(5, 10, true), spanOf(7, 1, false)}); err != nil {
 		t.Fatal(err)
 	}
