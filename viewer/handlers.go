@@ -212,9 +212,11 @@ func abs(f float64) float64 {
 	return f
 }
 
-// startLive starts the live refresh chain (see [LiveInterval]); a chain
+// startLive follows the pipeline status the app provides (status.go) and
+// starts the live refresh chain (see [LiveInterval]); a chain
 // started before stops.
 func (v *view) startLive(ctx app.Context) {
+	v.observeStatus(ctx) // status.go
 	v.tick++
 	gen, every := v.tick, v.liveEvery
 	if every <= 0 {

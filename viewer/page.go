@@ -50,7 +50,6 @@ func (p *Page) OnMount(ctx app.Context) {
 		ctx.Dispatch(func(ctx app.Context) { p.key(ctx, k) })
 	})
 	ctx.Handle(RefreshAction, func(ctx app.Context, _ app.Action) { p.loadAll(ctx, true) })
-	p.observeStatus(ctx)
 	p.startLive(ctx)
 }
 

@@ -128,7 +128,6 @@ func (p *Panel) setOpen(ctx app.Context, open bool) {
 			ctx.NewAction(StoreAction)
 		}
 	}
-	p.view.observeStatus(ctx)
 	p.view.store = p.ref.Store
 	p.view.loadTrace(ctx, true)
 	p.view.startLive(ctx)
