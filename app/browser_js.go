@@ -24,6 +24,7 @@ import (
 	"github.com/spanfall/spanfall/tracer/browser"
 	"github.com/spanfall/spanfall/tracer/otlp"
 	"github.com/spanfall/spanfall/tracer/sampling"
+	"github.com/spanfall/spanfall/viewer"
 )
 
 // serve is the server's: the wasm never gets past RunWhenOnBrowser.
@@ -119,6 +120,7 @@ func startBrowser() cache.Store {
 	})
 	instrumentPage(p, exportURL) // document load, resources, fetch/XHR, interactions
 	p.exposeTestAPI()
+	viewer.UseStatus(p.viewerStatus)
 	browser.StopEarly() // last: every instrumentation has taken over the early buffer
 	return p.store
 }

@@ -1,8 +1,10 @@
 package cache
 
 import (
+	"cmp"
 	"context"
 	"fmt"
+	"slices"
 	"sync"
 	"time"
 
@@ -73,6 +75,12 @@ type memTrace struct {
 	recs       []*memRecord
 	live       int
 	errorTrace bool
+	// agg summarises the trace's records as Put added them; stale is set
+	// when one was evicted since, and Traces builds it again. pending
+	// counts the live records not exported.
+	agg     TraceAgg
+	stale   bool
+	pending int
 }
 
 // NewMemory returns an empty memory store. Options set its caps
@@ -152,6 +160,8 @@ func (m *Memory) Put(ctx context.Context, spans []span.Span) error {
 		m.bySeq[r.seq] = r
 		tr.recs = append(tr.recs, r)
 		tr.live++
+		tr.pending++
+		tr.agg.Add(s)
 		trim.Add(1, r.size)
 	}
 	for {
@@ -213,6 +223,13 @@ func (m *Memory) advance(c Class) int {
 
 // setClass moves r to class c.
 func (m *Memory) setClass(r *memRecord, c Class) {
+	if tr := m.byTrace[r.span.TraceID]; tr != nil && r.class.Exported() != c.Exported() {
+		if c.Exported() {
+			tr.pending--
+		} else {
+			tr.pending++
+		}
+	}
 	m.count[r.class]--
 	m.count[c]++
 	r.class = c
@@ -229,6 +246,10 @@ func (m *Memory) evict(r *memRecord, reason Reason, trim *Trim) {
 	r.evicted = true
 	tr := m.byTrace[r.span.TraceID]
 	tr.live--
+	tr.stale = true
+	if !r.class.Exported() {
+		tr.pending--
+	}
 	switch {
 	case tr.live == 0:
 		delete(m.byTrace, r.span.TraceID)
@@ -312,28 +333,33 @@ func (m *Memory) MarkExported(ctx context.Context, seqs []uint64) error {
 }
 
 // Traces summarises every stored trace, newest start first (see
-// [Summarize]).
+// [Summarize]), from the summaries Put keeps: one per trace, built again
+// from the trace's records after an eviction.
 func (m *Memory) Traces(ctx context.Context) ([]TraceSummary, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, fmt.Errorf("cache: traces: %w", err)
 	}
-	m.mu.RLock()
-	defer m.mu.RUnlock()
+	m.mu.Lock()
+	defer m.mu.Unlock()
 	if m.closed {
 		return nil, ErrClosed
 	}
-	// Summarize only reads, so shallow records sharing the stored
-	// resources are enough.
-	recs := make([]Record, 0, len(m.bySeq))
-	for _, r := range m.order[m.start:] {
-		if r == nil {
-			continue
+	out := make([]TraceSummary, 0, len(m.byTrace))
+	for _, tr := range m.byTrace {
+		if tr.stale {
+			tr.agg, tr.stale = TraceAgg{}, false
+			for _, r := range tr.recs {
+				if !r.evicted {
+					s := r.span // shallow: Add only reads
+					s.Resource = m.resources[r.resource]
+					tr.agg.Add(&s)
+				}
+			}
 		}
-		rec := Record{Seq: r.seq, Span: r.span, Exported: r.class.Exported()}
-		rec.Span.Resource = m.resources[r.resource]
-		recs = append(recs, rec)
+		out = append(out, tr.agg.Summary(tr.pending))
 	}
-	return Summarize(recs), nil
+	SortSummaries(out)
+	return out, nil
 }
 
 // Trace returns copies of every record of the trace, by start time then
@@ -375,6 +401,33 @@ func (m *Memory) TraceHead(ctx context.Context, traceID string, n int) ([]Record
 		recs = recs[:n:n]
 	}
 	return recs, nil
+}
+
+// TraceAfter returns copies of the records of the trace with a Seq above
+// seq, in Seq order; none for an unknown trace.
+func (m *Memory) TraceAfter(ctx context.Context, traceID string, seq uint64) ([]Record, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, fmt.Errorf("cache: trace %s after %d: %w", traceID, seq, err)
+	}
+	m.mu.RLock()
+	defer m.mu.RUnlock()
+	if m.closed {
+		return nil, ErrClosed
+	}
+	tr := m.byTrace[traceID]
+	if tr == nil {
+		return nil, nil
+	}
+	// tr.recs is in Seq order.
+	i, _ := slices.BinarySearchFunc(tr.recs, seq+1, func(r *memRecord, s uint64) int { return cmp.Compare(r.seq, s) })
+	var out []Record
+	res := m.resolver()
+	for _, r := range tr.recs[i:] {
+		if !r.evicted {
+			out = append(out, m.record(r, res))
+		}
+	}
+	return out, nil
 }
 
 // Stats counts stored, pending and exported spans and traces, the stored

@@ -109,6 +109,16 @@ type TraceHeader interface {
 	TraceHead(ctx context.Context, traceID string, n int) ([]Record, error)
 }
 
+// TraceTailer is a [Store] that reads the spans of a trace stored after
+// a given Seq: the viewer's live refresh of a big open trace reads only
+// those instead of the whole trace. Memory and the IndexedDB store
+// implement it.
+type TraceTailer interface {
+	// TraceAfter returns the records of the trace whose Seq is above
+	// seq, in Seq order; none for an unknown trace.
+	TraceAfter(ctx context.Context, traceID string, seq uint64) ([]Record, error)
+}
+
 // Seqs returns the Seq of each record, in order: what MarkExported takes.
 func Seqs(recs []Record) []uint64 {
 	seqs := make([]uint64, len(recs))

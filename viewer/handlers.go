@@ -44,6 +44,10 @@ func (v *view) loadAll(ctx app.Context, full bool) {
 	if v.traceRead == v.traceID {
 		traceID = v.traceID
 	}
+	// A live refresh reads only the spans stored after those shown
+	// (TailFrom says when it may), unless spans were evicted since the
+	// rows were read: the rows would keep them.
+	tailFrom, tail := TailFrom(store, v.rows, full || v.partial)
 	ctx.Async(func() {
 		c, cancel := context.WithTimeout(context.Background(), readTimeout)
 		defer cancel()
@@ -55,11 +59,16 @@ func (v *view) loadAll(ctx app.Context, full bool) {
 			readList = true
 		}
 		var recs []cache.Record
-		readTrace := false
+		readTrace, readTail := false, false
 		var cost time.Duration
 		if err == nil && traceID != "" && (full || TraceDue(traceAt, traceCost, time.Now(), StatsChanged(st, traceStats))) {
 			t0 := time.Now()
-			recs, err = store.Trace(c, traceID)
+			if tail && st.Evicted.Total() == traceStats.Evicted.Total() {
+				recs, err = store.(cache.TraceTailer).TraceAfter(c, traceID, tailFrom)
+				readTail = true
+			} else {
+				recs, err = store.Trace(c, traceID)
+			}
 			readTrace, cost = true, time.Since(t0)
 		}
 		ctx.Dispatch(func(ctx app.Context) {
@@ -70,17 +79,29 @@ func (v *view) loadAll(ctx app.Context, full bool) {
 				defer v.loadAll(ctx, full)
 			}
 			if err != nil {
+				v.readStatus()
 				v.err = err.Error()
 				return
 			}
-			changed := v.err != "" || StatsChanged(v.stats, st) || readList
+			changed := v.readStatus() || v.err != "" || StatsChanged(v.stats, st) || readList
 			v.err, v.stats = "", st
 			if readList {
 				v.setList(traces, st, time.Now())
 			}
+			if readTail && (traceID != v.traceID || v.traceRead != traceID || v.partial || MaxSeq(v.rows) != tailFrom) {
+				readTrace = false // the rows changed meanwhile: the next tick reads again
+			}
 			if readTrace && traceID == v.traceID && v.traceRead == traceID {
 				v.traceAt, v.traceCost, v.traceStats = time.Now(), cost, st
+				if readTail {
+					if len(recs) == 0 {
+						recs = nil // nothing new: no layout
+					} else {
+						recs = AppendTail(v.rows, recs)
+					}
+				}
 				switch {
+				case readTail && recs == nil:
 				case TraceChanged(v.rows, recs):
 					if top, moved := v.mergeTrace(recs); moved {
 						ctx.Defer(func(app.Context) { setScrollTop(v.id("grid"), top) })
@@ -192,9 +213,11 @@ func abs(f float64) float64 {
 	return f
 }
 
-// startLive starts the live refresh chain (see [LiveInterval]); a chain
+// startLive follows the pipeline status the app provides (status.go) and
+// starts the live refresh chain (see [LiveInterval]); a chain
 // started before stops.
 func (v *view) startLive(ctx app.Context) {
+	v.observeStatus(ctx) // status.go
 	v.tick++
 	gen, every := v.tick, v.liveEvery
 	if every <= 0 {

@@ -7,11 +7,12 @@ import (
 )
 
 // Live refresh periods. On each tick of LiveInterval the viewer reads the
-// store's Stats (a few counters); the open trace (Store.Trace, one index
-// read) only when the counts changed since it was read ([TraceDue]); the
-// trace list (Store.Traces, a scan of every stored span) only when the
-// counts changed, and, while a trace is open, at most every ListInterval
-// ([ListDue]).
+// store's Stats (a few counters); the open trace only when the counts
+// changed since it was read ([TraceDue]), and then only its spans stored
+// since (cache.TraceTailer, see [TailFrom]) unless spans were evicted
+// meanwhile; the trace list (Store.Traces, one summary per trace) only
+// when the counts changed, and, while a trace is open, at most every
+// ListInterval ([ListDue]).
 const (
 	LiveInterval = 2 * time.Second
 	ListInterval = 10 * time.Second
@@ -40,6 +41,39 @@ func TraceChanged(rows []Row, recs []cache.Record) bool {
 		}
 	}
 	return false
+}
+
+// TailFrom tells whether a live refresh of the open trace, laid out in
+// rows, may read only the spans stored after them, and after which Seq:
+// when store has TraceAfter and rows are the whole trace (full is false:
+// no full read asked for, and rows are not the trace's head). The export
+// state of the spans shown is then the one of their last full read.
+func TailFrom(store cache.Store, rows []Row, full bool) (uint64, bool) {
+	if _, ok := store.(cache.TraceTailer); !ok || full || len(rows) == 0 {
+		return 0, false
+	}
+	return MaxSeq(rows), true
+}
+
+// MaxSeq returns the highest Seq of the records of rows, 0 for none.
+func MaxSeq(rows []Row) uint64 {
+	var m uint64
+	for i := range rows {
+		m = max(m, rows[i].Record.Seq)
+	}
+	return m
+}
+
+// AppendTail returns the records of rows with tail, read after them,
+// added, in the order of [cache.Store.Trace].
+func AppendTail(rows []Row, tail []cache.Record) []cache.Record {
+	out := make([]cache.Record, 0, len(rows)+len(tail))
+	for i := range rows {
+		out = append(out, rows[i].Record)
+	}
+	out = append(out, tail...)
+	cache.SortByStart(out)
+	return out
 }
 
 // StatsChanged reports whether two Stats differ in what the trace list

@@ -1,10 +1,13 @@
 package viewer_test
 
 import (
+	"fmt"
+	"reflect"
 	"testing"
 	"time"
 
 	"github.com/spanfall/spanfall/cache"
+	"github.com/spanfall/spanfall/tracer/span"
 	"github.com/spanfall/spanfall/viewer"
 )
 
@@ -84,5 +87,61 @@ func TestTraceDue(t *testing.T) {
 		if got := viewer.TraceDue(t0, tt.cost, t0.Add(tt.since), tt.statsChanged); got != tt.want {
 			t.Errorf("%s: TraceDue = %v, want %v", tt.name, got, tt.want)
 		}
+	}
+}
+
+// TestLiveTailMatchesTrace reads the spans stored after the rows of an
+// open trace, as the live refresh does, and checks that the rows with them
+// are what reading the whole trace gives.
+func TestLiveTailMatchesTrace(t *testing.T) {
+	ctx := t.Context()
+	store := cache.NewMemory()
+	tid := "0123456789abcdef0123456789abcdef"
+	mk := func(id, parent, start int) span.Span {
+		s := span.Span{TraceID: tid, SpanID: fmt.Sprintf("%016x", id), Name: fmt.Sprint("s", id),
+			StartTimeUnixNano: uint64(start), EndTimeUnixNano: uint64(start + 5)}
+		if parent != 0 {
+			s.ParentSpanID = fmt.Sprintf("%016x", parent)
+		}
+		return s
+	}
+	if err := store.Put(ctx, []span.Span{mk(1, 0, 10), mk(2, 1, 30), mk(3, 1, 20)}); err != nil {
+		t.Fatal(err)
+	}
+	first, err := store.Trace(ctx, tid)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows, _, _ := viewer.Layout(first)
+	if _, ok := viewer.TailFrom(store, rows, true); ok {
+		t.Error("TailFrom on a full read")
+	}
+	if _, ok := viewer.TailFrom(store, nil, false); ok {
+		t.Error("TailFrom with no rows")
+	}
+	from, ok := viewer.TailFrom(store, rows, false)
+	if !ok || from != viewer.MaxSeq(rows) || from != 3 {
+		t.Fatalf("TailFrom = %d, %v; want 3, true", from, ok)
+	}
+	// New spans, one starting before all, one of another trace between.
+	other := mk(9, 0, 0)
+	other.TraceID = "ffffffffffffffffffffffffffffffff"
+	if err := store.Put(ctx, []span.Span{mk(4, 1, 5), other, mk(5, 3, 25)}); err != nil {
+		t.Fatal(err)
+	}
+	tail, err := store.TraceAfter(ctx, tid, from)
+	if err != nil || len(tail) != 2 {
+		t.Fatalf("TraceAfter = %d records, %v; want 2", len(tail), err)
+	}
+	got := viewer.AppendTail(rows, tail)
+	want, err := store.Trace(ctx, tid)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("rows and tail\n%+v\nwant the trace\n%+v", got, want)
+	}
+	if !viewer.TraceChanged(rows, got) {
+		t.Error("the tail is no change")
 	}
 }

@@ -61,6 +61,11 @@ func (v *view) renderToolbar(extra ...app.UI) app.UI {
 			Body(app.Span().Class("sfv-live-dot").Aria("hidden", true), app.Text(live)).
 			OnClick(v.onLive),
 		app.Span().Class("sfv-status").Attr("data-testid", "store-status").Text(v.statusText()),
+		app.If(v.hasStatus, func() app.UI {
+			return app.Span().Class(classes("sfv-status", "sfv-pipeline", when(!v.status.Online, "sfv-offline"))).
+				Attr("data-testid", "pipeline-status").Title(v.status.LastError).
+				Text(PipelineLine(v.status, time.Local))
+		}),
 		app.Div().Class("sfv-toolbar-end").Body(
 			app.Range(extra).Slice(func(i int) app.UI { return extra[i] }),
 			app.Button().Class("sfv-btn", "sfv-icon").Attr("data-testid", "help-toggle").

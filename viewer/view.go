@@ -56,6 +56,12 @@ type view struct {
 	againFull bool // …reading the list too
 	err       string
 
+	// The pipeline status (status.go), when the app provides it.
+	statusRef      statusRef
+	statusObserved bool
+	status         Status
+	hasStatus      bool
+
 	// The open trace.
 	traceID    string
 	rows       []Row

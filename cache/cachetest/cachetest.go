@@ -4,12 +4,14 @@
 package cachetest
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"math"
 	"reflect"
+	"slices"
 	"sync"
 	"testing"
 
@@ -39,6 +41,7 @@ func Run(t *testing.T, newStore NewStore) {
 		{"MarkExported", testMarkExported},
 		{"TraceRoundTrip", testTraceRoundTrip},
 		{"TraceHead", testTraceHead},
+		{"TraceAfter", testTraceAfter},
 		{"ResourceWithoutID", testResourceWithoutID},
 		{"Traces", testTraces},
 		{"Stats", testStats},
@@ -298,6 +301,41 @@ func testTraceHead(t *testing.T, s cache.Store) {
 	}
 	if got, err := h.TraceHead(t.Context(), traceID(11), 5); err != nil || len(got) != 0 {
 		t.Errorf("TraceHead of an unknown trace = %d records, %v; want none", len(got), err)
+	}
+}
+
+// testTraceAfter checks TraceAfter, for stores that have it: the records
+// of the trace above a Seq, in Seq order, across Puts and beside another
+// trace, without the evicted ones.
+func testTraceAfter(t *testing.T, s cache.Store) {
+	tl, ok := s.(cache.TraceTailer)
+	if !ok {
+		t.Skipf("%s store has no TraceAfter", s.Kind())
+	}
+	put(t, s, plain(9, 1, 0, "a", 50, 1), plain(9, 2, 1, "b", 10, 1))
+	put(t, s, plain(10, 3, 0, "other trace", 0, 1))
+	put(t, s, plain(9, 4, 1, "c", 0, 1), plain(9, 5, 1, "d", 70, 1))
+	all, err := s.Trace(t.Context(), traceID(9))
+	if err != nil || len(all) != 4 {
+		t.Fatalf("Trace = %d records, %v", len(all), err)
+	}
+	bySeq := slices.Clone(all)
+	slices.SortFunc(bySeq, func(a, b cache.Record) int { return cmp.Compare(a.Seq, b.Seq) })
+	for i := range len(bySeq) + 1 {
+		after := uint64(0)
+		if i > 0 {
+			after = bySeq[i-1].Seq
+		}
+		got, err := tl.TraceAfter(t.Context(), traceID(9), after)
+		if err != nil {
+			t.Fatalf("TraceAfter(%d): %v", after, err)
+		}
+		if want := bySeq[i:]; len(got) != len(want) || (len(want) > 0 && !reflect.DeepEqual(got, want)) {
+			t.Errorf("TraceAfter(%d) = %v, want %v", after, names(got), names(want))
+		}
+	}
+	if got, err := tl.TraceAfter(t.Context(), traceID(11), 0); err != nil || len(got) != 0 {
+		t.Errorf("TraceAfter of an unknown trace = %d records, %v; want none", len(got), err)
 	}
 }
 

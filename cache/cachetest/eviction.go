@@ -263,10 +263,56 @@ func runEviction(t *testing.T, newStore NewStore) {
 				t.Errorf("Evicted = %+v, want %+v", st.Evicted, tt.evicted)
 			}
 			checkStats(t, st, recs)
+			checkTraces(t, s, recs)
 		})
 	}
+	t.Run("TracesAfterEviction", func(t *testing.T) { testTracesAfterEviction(t, newStore) })
 	t.Run("BytesMatchRecords", func(t *testing.T) { testBytesMatchRecords(t, newStore) })
 	t.Run("ConcurrentSafePutsAtCap", func(t *testing.T) { testConcurrentPutsAtCap(t, newStore) })
+}
+
+// checkTraces checks that Traces summarises recs, every record stored, as
+// Summarize does: the summaries a store keeps follow its evictions.
+func checkTraces(t *testing.T, s cache.Store, recs []cache.Record) {
+	t.Helper()
+	if got, want := traces(t, s), cache.Summarize(recs); !reflect.DeepEqual(got, want) {
+		t.Errorf("Traces after evictions:\n got %+v\nwant %+v", got, want)
+	}
+}
+
+// testTracesAfterEviction evicts a trace's root, its error span and its
+// service, then stores as many spans of it again: the trace list must
+// not keep what was evicted, nor miss what came after.
+func testTracesAfterEviction(t *testing.T, newStore NewStore) {
+	clk := NewClock(epoch)
+	s := open(t, newStore, cache.WithLimits(cache.Limits{MaxSpans: 4}), cache.WithClock(clk.Now))
+	// Every trace is an error trace, so that the eviction order is the
+	// exported span, then Seq order.
+	errSpan := func(s span.Span) span.Span {
+		s.Status.Code = span.StatusError
+		return s
+	}
+	root := plain(1, 10, 0, "root", 100, 50)
+	early := errSpan(plain(1, 11, 10, "early", 50, 500))
+	early.Resource = workerResource()
+	put(t, s, root, early)
+	mark(t, s, cache.Seqs(pending(t, s, 1))...)
+	put(t, s, errSpan(plain(2, 20, 0, "other", 10, 1)))
+	checkTraces(t, s, all(t, s))
+	// Two more spans of trace 1 evict its first two.
+	put(t, s, plain(1, 12, 10, "late", 300, 5), plain(1, 13, 10, "later", 400, 5), errSpan(plain(3, 30, 0, "third", 5, 1)))
+	recs := all(t, s)
+	if len(recs) != 4 {
+		t.Fatalf("%d records stored, want 4", len(recs))
+	}
+	checkTraces(t, s, recs)
+	for _, r := range recs {
+		if r.Span.Name == "root" || r.Span.Name == "early" {
+			t.Fatalf("%s not evicted: the test needs it evicted", r.Span.Name)
+		}
+	}
+	mark(t, s, cache.Seqs(recs[:1])...)
+	checkTraces(t, s, all(t, s))
 }
 
 // testBytesMatchRecords checks Stats.Bytes is the sum of the stored sizes

@@ -1,0 +1,91 @@
+package cache_test
+
+import (
+	"cmp"
+	"fmt"
+	"math/rand/v2"
+	"reflect"
+	"slices"
+	"testing"
+
+	"github.com/spanfall/spanfall/cache"
+	"github.com/spanfall/spanfall/tracer/span"
+)
+
+// TestTraceAggMatchesSummarize builds random traces (start ties, missing
+// roots, several roots, services on some spans only) and checks that the
+// running summaries give what Summarize derives from all the records.
+func TestTraceAggMatchesSummarize(t *testing.T) {
+	rng := rand.New(rand.NewPCG(1, 2))
+	svc := func(name string) *span.Resource {
+		return &span.Resource{Attributes: []span.KeyValue{span.String("service.name", name)}}
+	}
+	for round := range 500 {
+		var recs []cache.Record
+		n := 1 + rng.IntN(12)
+		for i := range n {
+			s := span.Span{
+				TraceID:           fmt.Sprintf("%032x", 1+rng.IntN(3)),
+				SpanID:            fmt.Sprintf("%016x", i+1),
+				Name:              fmt.Sprintf("s%d", i),
+				StartTimeUnixNano: 1_700_000_000_000_000_000 + uint64(rng.IntN(4)),
+			}
+			s.EndTimeUnixNano = s.StartTimeUnixNano + uint64(rng.IntN(10))
+			if rng.IntN(3) > 0 {
+				s.ParentSpanID = fmt.Sprintf("%016x", 100+rng.IntN(5))
+			}
+			if rng.IntN(3) == 0 {
+				s.Resource = svc(fmt.Sprintf("svc%d", rng.IntN(3)))
+			}
+			if rng.IntN(4) == 0 {
+				s.Status.Code = span.StatusError
+			}
+			recs = append(recs, cache.Record{Seq: uint64(i + 1), Span: s, Exported: rng.IntN(2) == 0})
+		}
+		// Records in any order: AggOf adds them by Seq.
+		rng.Shuffle(len(recs), func(i, j int) { recs[i], recs[j] = recs[j], recs[i] })
+		want := cache.Summarize(recs)
+		pending := make(map[string]int)
+		for _, r := range recs {
+			if !r.Exported {
+				pending[r.Span.TraceID]++
+			}
+		}
+		var got []cache.TraceSummary
+		for id, a := range cache.AggOf(recs) {
+			got = append(got, a.Summary(pending[id]))
+		}
+		cache.SortSummaries(got)
+		if !reflect.DeepEqual(got, want) {
+			t.Fatalf("round %d: running summaries\n%+v\nSummarize\n%+v\nrecords %+v", round, got, want, recs)
+		}
+		// Two Puts: the spans up to a Seq, then the rest, merged.
+		cut := uint64(rng.IntN(n + 1))
+		var first, second []span.Span
+		for _, r := range bySeq(recs) {
+			if r.Seq <= cut {
+				first = append(first, r.Span)
+			} else {
+				second = append(second, r.Span)
+			}
+		}
+		merged := make(map[string]*cache.TraceAgg)
+		for _, part := range [][]span.Span{first, second} {
+			for _, a := range cache.AggSpans(part) {
+				if merged[a.TraceID] == nil {
+					merged[a.TraceID] = &cache.TraceAgg{}
+				}
+				merged[a.TraceID].Merge(&a)
+			}
+		}
+		if whole := cache.AggOf(recs); !reflect.DeepEqual(merged, whole) {
+			t.Fatalf("round %d: merged at Seq %d\n%+v\nwhole\n%+v", round, cut, merged, whole)
+		}
+	}
+}
+
+func bySeq(recs []cache.Record) []cache.Record {
+	out := slices.Clone(recs)
+	slices.SortFunc(out, func(a, b cache.Record) int { return cmp.Compare(a.Seq, b.Seq) })
+	return out
+}
