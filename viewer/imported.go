@@ -48,7 +48,11 @@ type Sources struct {
 	gen        int // counts imports, to see one made during a Refresh
 }
 
-var _ cache.Store = (*Sources)(nil)
+var (
+	_ cache.Store       = (*Sources)(nil)
+	_ cache.TraceHeader = (*Sources)(nil)
+	_ cache.TraceTailer = (*Sources)(nil)
+)
 
 // NewSources reads main and the imported store that open opens (once,
 // when first needed).
@@ -255,6 +259,48 @@ func (s *Sources) Trace(ctx context.Context, id string) ([]cache.Record, error) 
 		return recs, nil
 	}
 	return st.Trace(ctx, id)
+}
+
+// TraceHead returns the first n records of trace id, as [cache.TraceHeader]
+// does: from the app's store when it can read a head (the viewer then draws
+// a big trace's first screen before the rest is read), else the first n of
+// [Sources.Trace].
+func (s *Sources) TraceHead(ctx context.Context, id string, n int) ([]cache.Record, error) {
+	if n <= 0 {
+		return nil, nil
+	}
+	if h, ok := s.main.(cache.TraceHeader); ok && !s.IsImported(id) {
+		if recs, err := h.TraceHead(ctx, id, n); err != nil || len(recs) > 0 {
+			return recs, err
+		}
+	}
+	recs, err := s.Trace(ctx, id)
+	if len(recs) > n {
+		recs = recs[:n]
+	}
+	return recs, err
+}
+
+// TraceAfter returns the records of trace id stored after seq, as
+// [cache.TraceTailer] does: from the app's store when it can (the live
+// refresh of a big open trace), else filtered from [Sources.Trace].
+// Imported traces never grow.
+func (s *Sources) TraceAfter(ctx context.Context, id string, seq uint64) ([]cache.Record, error) {
+	if t, ok := s.main.(cache.TraceTailer); ok && !s.IsImported(id) {
+		return t.TraceAfter(ctx, id, seq)
+	}
+	recs, err := s.Trace(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	var out []cache.Record
+	for _, r := range recs {
+		if r.Seq > seq {
+			out = append(out, r)
+		}
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Seq < out[j].Seq })
+	return out, nil
 }
 
 // Stats counts the app's store.

@@ -79,6 +79,47 @@ func TestSources(t *testing.T) {
 	}
 }
 
+// Sources passes the app store's head and tail reads through (the viewer's
+// fast paths for big traces), and serves imported traces from Trace.
+func TestSourcesHeadAndTail(t *testing.T) {
+	ctx := t.Context()
+	const (
+		appTrace = "11111111111111111111111111111111"
+		impTrace = "22222222222222222222222222222222"
+	)
+	main, imp := cache.NewMemory(), cache.NewMemory()
+	for i := range 5 {
+		if err := main.Put(ctx, []span.Span{spanOf(appTrace, spanIDFor(i), "app")}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	src := viewer.NewSources(main, func(context.Context) (cache.Store, error) { return imp, nil })
+	if err := src.Import(ctx, []span.Span{spanOf(impTrace, spanIDFor(1), "imp"), spanOf(impTrace, spanIDFor(2), "imp")}, nil); err != nil {
+		t.Fatal(err)
+	}
+	all, err := src.Trace(ctx, appTrace)
+	if err != nil || len(all) != 5 {
+		t.Fatalf("Trace = %d, %v", len(all), err)
+	}
+	head, err := src.TraceHead(ctx, appTrace, 3)
+	if err != nil || len(head) != 3 || head[0].Seq != all[0].Seq || head[2].Seq != all[2].Seq {
+		t.Errorf("TraceHead(app, 3) = %+v, %v; want Trace's first 3", cache.Seqs(head), err)
+	}
+	after, err := src.TraceAfter(ctx, appTrace, all[2].Seq)
+	if err != nil || len(after) != 2 {
+		t.Errorf("TraceAfter(app) = %v, %v; want the last 2", cache.Seqs(after), err)
+	}
+	if head, err := src.TraceHead(ctx, impTrace, 1); err != nil || len(head) != 1 {
+		t.Errorf("TraceHead(imported, 1) = %d, %v", len(head), err)
+	}
+	if after, err := src.TraceAfter(ctx, impTrace, 0); err != nil || len(after) != 2 {
+		t.Errorf("TraceAfter(imported, 0) = %d, %v", len(after), err)
+	}
+	if head, _ := src.TraceHead(ctx, appTrace, 0); len(head) != 0 {
+		t.Errorf("TraceHead(n=0) = %d records", len(head))
+	}
+}
+
 func TestSourcesOpenError(t *testing.T) {
 	ctx := t.Context()
 	main := cache.NewMemory()
