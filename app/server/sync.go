@@ -30,7 +30,7 @@ const (
 	SyncDatabase = "spanfall"
 	// SyncSchema is the schema version of that database the worker reads
 	// (cache/idb's schemaVersion); it leaves any other version alone.
-	SyncSchema = 4
+	SyncSchema = 3
 )
 
 // SyncConfig is what the service worker needs to flush the outbox on its

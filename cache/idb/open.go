@@ -22,10 +22,9 @@ var ErrUnavailable = errors.New("cache/idb: indexedDB is not available")
 
 // schemaVersion is the IndexedDB version of the schema that upgrade
 // creates. Version 2 added the "class" index and the "meta" and
-// "errorTraces" stores, version 3 the "traceStart" index, version 4 the
-// "traceSummaries" store and the "traceExported" and "traceSeq" indexes;
-// see the package doc and summary.go.
-const schemaVersion = 4
+// "errorTraces" stores, version 3 the "traceStart" index; see the package
+// doc.
+const schemaVersion = 3
 
 // Names of the object stores and indexes.
 const (
@@ -39,14 +38,6 @@ const (
 	// traceStartIndex orders the records of a trace by start time, then
 	// Seq: key [traceId, start].
 	traceStartIndex = "traceStart"
-	// summariesStore holds a cache.TraceAgg per trace, key traceId.
-	summariesStore = "traceSummaries"
-	// traceExportedIndex counts the pending spans of a trace: key
-	// [traceId, exported].
-	traceExportedIndex = "traceExported"
-	// traceSeqIndex orders the records of a trace by Seq: key
-	// [traceId, seq], for Store.TraceAfter.
-	traceSeqIndex = "traceSeq"
 )
 
 // Open opens, creating or upgrading it when needed, the IndexedDB database
@@ -73,10 +64,6 @@ func openIn(ctx context.Context, f safejs.Value, name string, cfg cache.Config) 
 	}
 	s := &Store{db: db, raw: raw, name: name, cfg: cfg}
 	if err := s.ensureMeta(ctx); err != nil {
-		_ = db.Close() // the store is unusable; err says why
-		return nil, err
-	}
-	if err := s.ensureSummaries(ctx); err != nil {
 		_ = db.Close() // the store is unusable; err says why
 		return nil, err
 	}
@@ -215,27 +202,6 @@ func upgrade(db *idb.Database, versionChange func() (safejs.Value, error), oldVe
 		}
 		if _, err := spans.Call("createIndex", traceStartIndex, []any{"traceId", "start"}); err != nil {
 			return fmt.Errorf("create %s index: %w", traceStartIndex, withDOMName(err))
-		}
-	}
-	if oldVersion < 4 {
-		// The records keep their shape again; Open then summarises the
-		// stored traces (ensureSummaries), which the upgrade cannot wait
-		// for.
-		txn, err := versionChange()
-		if err != nil {
-			return fmt.Errorf("get the upgrade transaction: %w", err)
-		}
-		spans, err := txn.Call("objectStore", spansStore)
-		if err != nil {
-			return fmt.Errorf("open %s store: %w", spansStore, withDOMName(err))
-		}
-		for name, path := range map[string][]any{traceExportedIndex: {"traceId", "exported"}, traceSeqIndex: {"traceId", "seq"}} {
-			if _, err := spans.Call("createIndex", name, path); err != nil {
-				return fmt.Errorf("create %s index: %w", name, withDOMName(err))
-			}
-		}
-		if _, err := db.CreateObjectStore(summariesStore, idb.ObjectStoreOptions{KeyPath: js.ValueOf("traceId")}); err != nil {
-			return fmt.Errorf("create %s store: %w", summariesStore, err)
 		}
 	}
 	return nil

@@ -101,7 +101,6 @@ func (s *Store) Put(ctx context.Context, spans []span.Span) error {
 	if err != nil {
 		return fmt.Errorf("cache/idb: %s: %w", op, err)
 	}
-	batch.Aggs = cache.AggSpans(spans)
 	evicted, freed := 0, int64(0)
 	for round := 1; ; round++ {
 		err := s.put(ctx, &batch, now)
@@ -143,7 +142,7 @@ func (s *Store) put(ctx context.Context, batch *cache.Batch, now time.Time) (err
 			s.keepUnsaved(unsaved)
 		}
 	}()
-	txn, err := s.db.Transaction(idb.TransactionReadWrite, spansStore, resourcesStore, metaStore, errorTracesStore, summariesStore)
+	txn, err := s.db.Transaction(idb.TransactionReadWrite, spansStore, resourcesStore, metaStore, errorTracesStore)
 	if err != nil {
 		return fmt.Errorf("begin transaction: %w", err)
 	}
@@ -301,9 +300,6 @@ func (s *Store) write(ctx context.Context, txn *idb.Transaction, batch *cache.Ba
 	m.evicted.Merge(e.trim.Evicted())
 	m.evicted.Merge(unsaved)
 	s.learnErrors(e)
-	if err := addSummaries(ctx, txn, batch.Aggs); err != nil { // summary.go
-		return err
-	}
 	return writeMeta(txn, m)
 }
 
@@ -513,6 +509,24 @@ func markExported(ctx context.Context, txn *idb.Transaction, seqs []uint64) erro
 		return fmt.Errorf("put spans: %w", err)
 	}
 	return nil
+}
+
+// Traces summarises every stored trace, newest start first (see
+// [cache.Summarize]). It reads every record, with one getAll.
+func (s *Store) Traces(ctx context.Context) ([]cache.TraceSummary, error) {
+	const op = "traces"
+	if err := s.begin(ctx, op); err != nil {
+		return nil, err
+	}
+	txn, err := s.readTxn(spansStore, resourcesStore)
+	if err != nil {
+		return nil, s.fail(op, "begin transaction", err)
+	}
+	recs, err := txn.readRecords(ctx, "", nil, 0)
+	if err != nil {
+		return nil, s.fail(op, "", err)
+	}
+	return cache.Summarize(recs), nil
 }
 
 // Trace returns every record of the trace, read with one getAll on the

@@ -37,7 +37,7 @@ func TestUpgradeFromSchema2(t *testing.T) {
 		old = append(old, cache.Record{Span: s, Exported: n%2 == 0})
 	}
 	old = append(old, cache.Record{Span: spanOf(6, 3, false)})
-	writeSchema(t, name, 2, old)
+	writeSchema2(t, name, old)
 
 	s, err := idb.Open(ctx, name)
 	if err != nil {
@@ -77,24 +77,19 @@ func TestUpgradeFromSchema2(t *testing.T) {
 	}
 }
 
-// writeSchema creates the database name at version 2 or 3, with the
-// schema of that version and its record shape (the current one), holding
-// recs; the totals are left for Open to count.
-func writeSchema(t *testing.T, name string, version uint, recs []cache.Record) {
+// writeSchema2 creates the database name at version 2, with the schema of
+// that version and its record shape (the current one), holding recs; the
+// totals are left for Open to count.
+func writeSchema2(t *testing.T, name string, recs []cache.Record) {
 	t.Helper()
 	ctx := t.Context()
-	req, err := goidb.Global().Open(ctx, name, version, func(db *goidb.Database, _, _ uint) error {
+	req, err := goidb.Global().Open(ctx, name, 2, func(db *goidb.Database, _, _ uint) error {
 		spans, err := db.CreateObjectStore("spans", goidb.ObjectStoreOptions{KeyPath: js.ValueOf("seq"), AutoIncrement: true})
 		if err != nil {
 			return err
 		}
 		for _, index := range []string{"exported", "traceId", "class"} {
 			if _, err := spans.CreateIndex(index, js.ValueOf(index), goidb.IndexOptions{}); err != nil {
-				return err
-			}
-		}
-		if version >= 3 {
-			if _, err := spans.CreateIndex("traceStart", js.ValueOf([]any{"traceId", "start"}), goidb.IndexOptions{}); err != nil {
 				return err
 			}
 		}
