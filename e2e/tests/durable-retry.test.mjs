@@ -29,9 +29,14 @@ beforeEach(() => {
   env?.proxy.resetLog();
 });
 
-/** A fresh context with the app loaded and nothing pending. */
+/**
+ * A fresh context with the app loaded and nothing pending. No service
+ * worker: these tests read the page flusher's retries and counts, and back
+ * online the worker's Background Sync could send a batch first
+ * (pwa-sync.test.mjs tests the worker).
+ */
 async function freshApp() {
-  const { context, page } = await env.newPage();
+  const { context, page } = await env.newPage({ serviceWorkers: 'block' });
   await page.goto(`${env.baseURL}/`);
   await waitForApp(page);
   const f = await appFlush(page);

@@ -28,7 +28,10 @@ async function waitLine(page, re, what) {
 }
 
 test('the status line shows offline, the last flush and the rejected spans', { timeout: 120_000 }, async () => {
-  const { context, page } = await env.newPage({ viewport: { width: 1600, height: 900 } });
+  // No service worker: back online, its Background Sync could send the
+  // offline batch before the page's flusher does (docs/pwa.md), and this
+  // test reads the page flusher's own counts.
+  const { context, page } = await env.newPage({ viewport: { width: 1600, height: 900 }, serviceWorkers: 'block' });
   await withDiagnostics(env, 'viewer-status', () => page, async () => {
     env.proxy.passThrough();
     await page.goto(`${env.baseURL}/viewer`);
