@@ -4,7 +4,6 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"runtime"
 	"sort"
@@ -235,25 +234,5 @@ func memFigures() memAnswer {
 // benchFunc is promiseFunc with a 10 min deadline: a bench of 100,000
 // persisted spans on a loaded machine may outlast the test API's 30 s.
 func benchFunc(f func(ctx context.Context, args []js.Value) (any, error)) js.Func {
-	return js.FuncOf(func(_ js.Value, args []js.Value) any {
-		executor := js.FuncOf(func(_ js.Value, settle []js.Value) any {
-			resolve, reject := settle[0], settle[1]
-			go func() {
-				ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
-				defer cancel()
-				v, err := f(ctx, args)
-				if err == nil {
-					var b []byte
-					if b, err = json.Marshal(v); err == nil {
-						resolve.Invoke(js.Global().Get("JSON").Call("parse", string(b)))
-						return
-					}
-				}
-				reject.Invoke(js.Global().Get("Error").New("spanfall: " + err.Error()))
-			}()
-			return nil
-		})
-		defer executor.Release()
-		return js.Global().Get("Promise").New(executor)
-	})
+	return promiseFuncTimeout(10*time.Minute, f)
 }

@@ -352,11 +352,16 @@ func (p *pipeline) record(ctx context.Context, args []js.Value) (any, error) {
 // own goroutine (never inside the JS callback) with a 30 s deadline; its
 // result crosses to JS as JSON.
 func promiseFunc(f func(ctx context.Context, args []js.Value) (any, error)) js.Func {
+	return promiseFuncTimeout(30*time.Second, f)
+}
+
+// promiseFuncTimeout is promiseFunc with the deadline d.
+func promiseFuncTimeout(d time.Duration, f func(ctx context.Context, args []js.Value) (any, error)) js.Func {
 	return js.FuncOf(func(_ js.Value, args []js.Value) any {
 		executor := js.FuncOf(func(_ js.Value, settle []js.Value) any {
 			resolve, reject := settle[0], settle[1]
 			go func() {
-				ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+				ctx, cancel := context.WithTimeout(context.Background(), d)
 				defer cancel()
 				v, err := f(ctx, args)
 				if err == nil {

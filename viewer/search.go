@@ -1,9 +1,6 @@
 package viewer
 
-import (
-	"unicode"
-	"unicode/utf8"
-)
+import querylang "github.com/spanfall/spanfall/viewer/query"
 
 // Matches returns, in row order, the indices of the rows whose span name,
 // attribute values or event names contain query, ignoring case. An empty
@@ -92,7 +89,7 @@ func Highlight(text, query string) []Segment {
 		if i < 0 {
 			break
 		}
-		n := prefixFoldLen(text[i:], query)
+		n := querylang.FoldPrefixLen(text[i:], query)
 		if i > 0 {
 			out = append(out, Segment{Text: text[:i]})
 		}
@@ -107,56 +104,5 @@ func Highlight(text, query string) []Segment {
 
 // IndexFold returns the byte index of the first occurrence of sub in s
 // under Unicode simple case folding, -1 when there is none; an empty sub
-// is at 0.
-func IndexFold(s, sub string) int {
-	if sub == "" {
-		return 0
-	}
-	for i := 0; i < len(s); {
-		if prefixFoldLen(s[i:], sub) > 0 {
-			return i
-		}
-		_, n := utf8.DecodeRuneInString(s[i:])
-		i += n
-	}
-	return -1
-}
-
-// prefixFoldLen returns how many bytes of s match all of prefix under
-// simple case folding, 0 when s does not start with it.
-func prefixFoldLen(s, prefix string) int {
-	i := 0
-	for _, pr := range prefix {
-		if i >= len(s) {
-			return 0
-		}
-		sr, n := utf8.DecodeRuneInString(s[i:])
-		if !equalFoldRune(sr, pr) {
-			return 0
-		}
-		i += n
-	}
-	return i
-}
-
-// equalFoldRune reports whether a and b are equal under simple folding.
-func equalFoldRune(a, b rune) bool {
-	if a == b {
-		return true
-	}
-	if a < utf8.RuneSelf && b < utf8.RuneSelf {
-		if 'A' <= a && a <= 'Z' {
-			a += 'a' - 'A'
-		}
-		if 'A' <= b && b <= 'Z' {
-			b += 'a' - 'A'
-		}
-		return a == b
-	}
-	for f := unicode.SimpleFold(a); f != a; f = unicode.SimpleFold(f) {
-		if f == b {
-			return true
-		}
-	}
-	return false
-}
+// is at 0. (The query language's text match: [query.IndexFold].)
+func IndexFold(s, sub string) int { return querylang.IndexFold(s, sub) }

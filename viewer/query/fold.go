@@ -22,6 +22,11 @@ func IndexFold(s, sub string) int {
 	return -1
 }
 
+// FoldPrefixLen returns how many bytes of s match all of prefix under
+// simple case folding, 0 when s does not start with it: the length of the
+// match [IndexFold] found.
+func FoldPrefixLen(s, prefix string) int { return prefixFoldLen(s, prefix) }
+
 // prefixFoldLen returns how many bytes of s match all of prefix under
 // simple case folding, 0 when s does not start with it.
 func prefixFoldLen(s, prefix string) int {
