@@ -250,7 +250,8 @@ type recordAnswer struct {
 // named name and count-1 descendants, each span the child of span
 // (i-1)/fanout (default fanout 4), every tenth with an event. With trace:
 // "<32 hex>" and parent: "<16 hex>" the spans are children of that span
-// of that existing trace.
+// of that existing trace; with fanout as well they nest under it as with
+// trace: true (the first a child of parent).
 func (p *pipeline) record(ctx context.Context, args []js.Value) (any, error) {
 	count, errs, name, fanout := 1, 0, "test.span", 4
 	var one bool
@@ -290,6 +291,7 @@ func (p *pipeline) record(ctx context.Context, args []js.Value) (any, error) {
 				return nil, fmt.Errorf("record: parent: %w", err)
 			}
 			parent = trace.NewSpanContext(trace.SpanContextConfig{TraceID: tid, SpanID: sid, TraceFlags: trace.FlagsSampled, Remote: true})
+			one = o.Get("fanout").Type() == js.TypeNumber
 		}
 	}
 	if count < 0 || errs < 0 || errs > count || count > 1_000_000 {
