@@ -68,8 +68,17 @@ async function recordOfflineAndCloseAll(name, count, beforeOnline = () => {}) {
   for (const id of spanIds) {
     assert.equal(stored.find((s) => s.spanId === id)?.exported, false, `span ${id} is stored, pending`);
   }
+  // Closing a page sends one keepalive request (pagehide), and Chromium's
+  // offline emulation does not cover it once the page is gone: refuse it,
+  // so that the spans stay pending for the worker (a keepalive answered
+  // 2xx after its page died is the unload path's documented duplicate).
+  proxy.reply({ status: 503, body: 'e2e: pages are closing' });
   for (const p of context.pages()) await p.close();
   assert.equal(context.pages().length, 0, 'every page is closed');
+  // Let a keepalive request still on its way arrive and be refused.
+  await new Promise((resolve) => setTimeout(resolve, 500));
+  await waitFor(() => proxy.inFlight === 0, 5_000, { message: 'no request in flight after the pages closed' });
+  proxy.passThrough();
   await beforeOnline(spanIds);
   await context.setOffline(false);
   return spanIds;
@@ -135,7 +144,7 @@ test('the service worker sends spans recorded offline after every tab is closed'
   const log = await syncOnce(since);
   assert.equal(context.pages().length, 0, 'still no page open');
   const spans = await waitForCollectorIds({ spans: () => collector.spans() }, ids, 30_000, 'offline spans sent by the worker');
-  assertEachOnce(assert, spans, ids, 'offline spans');
+  assertEachOnce(assert, spans, ids, `offline spans (requests: ${proxy.describe(10)}; worker log: ${JSON.stringify(log)})`);
   for (const s of spans.filter((x) => ids.includes(x.spanId))) {
     assertSpanIds(assert, s);
     assert.equal(s.name, 'sync.offline');
@@ -145,8 +154,8 @@ test('the service worker sends spans recorded offline after every tab is closed'
   assert.deepEqual(log.filter((e) => e.error), [], `every sync succeeded: ${JSON.stringify(log)}`);
   assert.ok(log.reduce((a, e) => a + e.exported, 0) >= ids.length, `the syncs exported the spans: ${JSON.stringify(log)}`);
   // One gzipped OTLP JSON request carried them.
-  const posts = proxy.posts().filter((p) => p.spanIds.some((id) => ids.includes(id)));
-  assert.equal(posts.length, 1, `one request carried the spans: ${proxy.describe(10)}`);
+  const posts = proxy.posts().filter((p) => p.status === 200 && p.spanIds.some((id) => ids.includes(id)));
+  assert.equal(posts.length, 1, `one accepted request carried the spans: ${proxy.describe(10)}`);
   assert.equal(posts[0].contentType, 'application/json');
   assert.equal(posts[0].contentEncoding, 'gzip');
 
