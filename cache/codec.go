@@ -71,9 +71,6 @@ type Batch struct {
 	Traces []BatchTrace `json:"-"`
 	// Bytes is the sum of the records' Size.
 	Bytes int64 `json:"-"`
-	// Aggs summarises the spans by trace, for a store that keeps trace
-	// summaries (see [AggSpans]); EncodeBatch leaves it nil.
-	Aggs []TraceAgg `json:"-"`
 }
 
 // ResourceID returns the id under which r is stored: r.ID, or when that is

@@ -7,16 +7,15 @@ import (
 	"github.com/spanfall/spanfall/tracer/span"
 )
 
-// TraceAgg is the running summary of one trace that a store keeps as it
-// writes, so that [Store.Traces] reads one small record per trace instead
-// of every span. Spans are added in Seq order ([TraceAgg.Add]); removing
+// TraceAgg is the running summary of one trace that the memory store keeps
+// as it writes, so that its Traces reads no span. Spans are added in Seq order ([TraceAgg.Add]); removing
 // spans is not supported: a store that evicts spans of a trace builds its
 // TraceAgg again from the spans left ([AggOf]). It carries what
 // [Summarize] derives from the spans except the export counts, which
 // change without a write of the trace: [TraceAgg.Summary] takes them.
 //
-// Its JSON form is what the IndexedDB store keeps; the nanosecond times
-// are strings, which JavaScript numbers cannot hold exactly.
+// (IndexedDB keeps none: summaries rewritten by every Put left that store
+// unable to make room under a tight quota; docs/viewer-performance.md.)
 type TraceAgg struct {
 	TraceID string `json:"traceId"`
 	Start   uint64 `json:"start,string"`
@@ -65,48 +64,6 @@ func (t *TraceAgg) Add(s *span.Span) {
 	if svc != "" && t.Svc.earlier(one.Start) {
 		t.Svc = one
 	}
-}
-
-// Merge adds the spans o summarises, all stored after t's, to t.
-func (t *TraceAgg) Merge(o *TraceAgg) {
-	switch {
-	case o.Spans == 0:
-		return
-	case t.Spans == 0:
-		*t = *o
-		return
-	}
-	t.Spans += o.Spans
-	t.Errors += o.Errors
-	t.Start = min(t.Start, o.Start)
-	t.End = max(t.End, o.End)
-	if o.Root.Set && t.Root.earlier(o.Root.Start) {
-		t.Root = o.Root
-	}
-	if o.First.Set && t.First.earlier(o.First.Start) {
-		t.First = o.First
-	}
-	if o.Svc.Set && t.Svc.earlier(o.Svc.Start) {
-		t.Svc = o.Svc
-	}
-}
-
-// AggSpans summarises spans, in the order a Put stores them, by trace
-// id in order of first appearance.
-func AggSpans(spans []span.Span) []TraceAgg {
-	var out []TraceAgg
-	at := make(map[string]int)
-	for i := range spans {
-		s := &spans[i]
-		j, ok := at[s.TraceID]
-		if !ok {
-			j = len(out)
-			at[s.TraceID] = j
-			out = append(out, TraceAgg{})
-		}
-		out[j].Add(s)
-	}
-	return out
 }
 
 // Summary returns the trace's [TraceSummary] with pending of its spans

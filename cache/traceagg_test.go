@@ -1,11 +1,9 @@
 package cache_test
 
 import (
-	"cmp"
 	"fmt"
 	"math/rand/v2"
 	"reflect"
-	"slices"
 	"testing"
 
 	"github.com/spanfall/spanfall/cache"
@@ -59,33 +57,5 @@ func TestTraceAggMatchesSummarize(t *testing.T) {
 		if !reflect.DeepEqual(got, want) {
 			t.Fatalf("round %d: running summaries\n%+v\nSummarize\n%+v\nrecords %+v", round, got, want, recs)
 		}
-		// Two Puts: the spans up to a Seq, then the rest, merged.
-		cut := uint64(rng.IntN(n + 1))
-		var first, second []span.Span
-		for _, r := range bySeq(recs) {
-			if r.Seq <= cut {
-				first = append(first, r.Span)
-			} else {
-				second = append(second, r.Span)
-			}
-		}
-		merged := make(map[string]*cache.TraceAgg)
-		for _, part := range [][]span.Span{first, second} {
-			for _, a := range cache.AggSpans(part) {
-				if merged[a.TraceID] == nil {
-					merged[a.TraceID] = &cache.TraceAgg{}
-				}
-				merged[a.TraceID].Merge(&a)
-			}
-		}
-		if whole := cache.AggOf(recs); !reflect.DeepEqual(merged, whole) {
-			t.Fatalf("round %d: merged at Seq %d\n%+v\nwhole\n%+v", round, cut, merged, whole)
-		}
 	}
-}
-
-func bySeq(recs []cache.Record) []cache.Record {
-	out := slices.Clone(recs)
-	slices.SortFunc(out, func(a, b cache.Record) int { return cmp.Compare(a.Seq, b.Seq) })
-	return out
 }
