@@ -22,6 +22,7 @@ import (
 	"github.com/spanfall/spanfall/cache/idb"
 	"github.com/spanfall/spanfall/tracer"
 	"github.com/spanfall/spanfall/tracer/browser"
+	"github.com/spanfall/spanfall/tracer/gcpace"
 	"github.com/spanfall/spanfall/tracer/otlp"
 	"github.com/spanfall/spanfall/tracer/sampling"
 	"github.com/spanfall/spanfall/viewer"
@@ -48,6 +49,11 @@ func startBrowser() cache.Store {
 	cfg, err := parseBrowserConfig(app.Getenv)
 	if err != nil {
 		log.Print(err) // the server refuses to start with these; say so anyway
+	}
+	if cfg.GCHeadroom >= 0 {
+		// Recording spans allocates; on a small heap the collector would
+		// run every few MiB (tracer/gcpace, docs/benchmarks.md).
+		go gcpace.Run(ctx, uint64(cmp.Or(cfg.GCHeadroom, defaultGCHeadroom)), time.Second)
 	}
 	limits := cache.WithLimits(cache.Limits{MaxSpans: cfg.MaxSpans, MaxBytes: cfg.MaxBytes, MaxAge: cfg.MaxAge})
 	octx, cancel := context.WithTimeout(ctx, 5*time.Second)
@@ -95,7 +101,7 @@ func startBrowser() cache.Store {
 	}, browser.ResourceAttributes()...)
 	p.provider = tracer.NewProvider(p.store, append([]tracer.Option{
 		tracer.WithResourceAttributes(attrs...),
-		tracer.WithOnline(browser.Online),
+		tracer.WithOnline(browser.OnlineCached),
 		tracer.WithOnPersist(p.flusher.Notify),
 	}, p.samplingOptions(cfg.App)...)...)
 	otel.SetTracerProvider(p.provider)

@@ -19,6 +19,7 @@ var browserEnv = append([]string{
 	"SPANFALL_MAX_AGE",
 	"SPANFALL_OTLP_ENCODING",
 	"SPANFALL_OTLP_COMPRESSION",
+	"SPANFALL_GC_HEADROOM",
 }, appInstrumentEnv...)
 
 // browserConfig is the pipeline configuration of the wasm. Zero values
@@ -33,6 +34,7 @@ type browserConfig struct {
 	MaxAge        time.Duration // SPANFALL_MAX_AGE (store cap)
 	JSON          bool          // SPANFALL_OTLP_ENCODING=json (default protobuf)
 	NoGzip        bool          // SPANFALL_OTLP_COMPRESSION=none (default gzip)
+	GCHeadroom    int64         // SPANFALL_GC_HEADROOM (bytes; -1: leave GOGC alone)
 
 	App appInstrumentConfig // app instrumentation and sampling (config_app.go)
 }
@@ -84,6 +86,7 @@ func parseBrowserConfig(getenv func(string) string) (browserConfig, error) {
 	num("SPANFALL_BATCH_SIZE", &batch)
 	num("SPANFALL_MAX_SPANS", &spans)
 	num("SPANFALL_MAX_BYTES", &c.MaxBytes)
+	num("SPANFALL_GC_HEADROOM", &c.GCHeadroom)
 	if batch < 0 {
 		errs = append(errs, fmt.Errorf("SPANFALL_BATCH_SIZE=%d: want a positive integer", batch))
 		batch = 0
@@ -98,3 +101,8 @@ func parseBrowserConfig(getenv func(string) string) (browserConfig, error) {
 	}
 	return c, nil
 }
+
+// defaultGCHeadroom is the collector's minimum headroom when
+// SPANFALL_GC_HEADROOM is unset: 32 MiB (tracer/gcpace), GOGC=800 while
+// the live heap is under 4 MiB, as it is in the app.
+const defaultGCHeadroom = 32 << 20

@@ -95,18 +95,21 @@ func (p *StoreProcessor) OnEnd(s sdktrace.ReadOnlySpan) {
 
 // queued is a span waiting for the writer: a span.Span, or an ended span
 // of the lean engine that the writer converts.
+//
+// It is two words: the queue holds thousands of them, and appending a
+// span.Span by value (over 300 bytes, a dozen pointers) cost End more than
+// the rest of the hand-over.
 type queued struct {
-	lazy  bool
-	ended engine.Ended
-	v     span.Span
+	ended engine.Ended // the lean engine's span, converted by the writer
+	v     *span.Span   // else the span, converted already
 }
 
-// value returns the span.Span of q; once for a lazy one.
+// value returns the span.Span of q; once for a lean engine span.
 func (q *queued) value() span.Span {
-	if q.lazy {
+	if q.v == nil {
 		return q.ended.Span()
 	}
-	return q.v
+	return *q.v
 }
 
 // acceptEnded is the lean engine's sink: the span is queued as it is and
@@ -119,7 +122,7 @@ func (p *StoreProcessor) acceptEnded(e engine.Ended) {
 		return
 	}
 	if e.Flags()&uint32(trace.FlagsSampled) != 0 {
-		p.push(queued{lazy: true, ended: e})
+		p.push(queued{ended: e})
 	}
 }
 
@@ -139,7 +142,7 @@ func (p *StoreProcessor) accept(v span.Span) {
 }
 
 // enqueue queues v for the store without blocking.
-func (p *StoreProcessor) enqueue(v span.Span) { p.push(queued{v: v}) }
+func (p *StoreProcessor) enqueue(v span.Span) { p.push(queued{v: &v}) }
 
 // push queues q for the store without blocking.
 func (p *StoreProcessor) push(q queued) {
@@ -150,6 +153,7 @@ func (p *StoreProcessor) push(q queued) {
 		return
 	}
 	p.ended++
+	idle := len(p.queue) == 0 // else the writer has been woken already
 	p.queue = append(p.queue, q)
 	if over := len(p.queue) - p.maxQueue; over > 0 {
 		clear(p.queue[:over])
@@ -158,9 +162,11 @@ func (p *StoreProcessor) push(q queued) {
 		p.persisted += uint64(over)
 	}
 	p.mu.Unlock()
-	select {
-	case p.wake <- struct{}{}:
-	default:
+	if idle {
+		select {
+		case p.wake <- struct{}{}:
+		default:
+		}
 	}
 }
 

@@ -2,6 +2,7 @@ package engine
 
 import (
 	"context"
+	"unsafe"
 
 	"go.opentelemetry.io/otel/trace"
 )
@@ -27,17 +28,26 @@ func (p *keyProbe) Value(k any) any {
 }
 
 // spanCtx is the context Start returns: its parent plus the span, as
-// trace.ContextWithSpan(parent, s) would make it.
+// trace.ContextWithSpan(parent, s) would make it. It is the ctx field of
+// the span, which it finds from its own address.
 type spanCtx struct {
 	context.Context
-	s *recSpan
+}
+
+// ctxOffset is the offset of the ctx field in a recSpan.
+const ctxOffset = unsafe.Offsetof(recSpan{}.ctx)
+
+// span returns the span c is the ctx field of: pointer arithmetic within
+// one allocation, which unsafe.Pointer allows.
+func (c *spanCtx) span() *recSpan {
+	return (*recSpan)(unsafe.Add(unsafe.Pointer(c), -int(ctxOffset)))
 }
 
 // Value returns the span for the trace package's span key and asks the
 // parent for every other key.
 func (c *spanCtx) Value(k any) any {
 	if k == spanKey {
-		return c.s
+		return c.span()
 	}
 	return c.Context.Value(k)
 }
@@ -47,6 +57,6 @@ func withSpan(ctx context.Context, s *recSpan) context.Context {
 	if spanKey == nil {
 		return trace.ContextWithSpan(ctx, s)
 	}
-	s.ctx = spanCtx{Context: ctx, s: s}
+	s.ctx = spanCtx{Context: ctx}
 	return &s.ctx
 }

@@ -352,3 +352,60 @@ func TestEngineConcurrentSafe(t *testing.T) {
 		t.Fatalf("delivered %d spans, want %d", len(*out), 8*200+1)
 	}
 }
+
+// TestAttributeOnlyStartMatchesSDK: spans started with trace.WithAttributes
+// options only, which the engine reads without trace.NewSpanStartConfig,
+// store what the SDK stores (times aside): several options in order,
+// invalid and duplicate keys, over the count limit, none; and the span
+// keeps its own copy of the caller's attributes.
+func TestAttributeOnlyStartMatchesSDK(t *testing.T) {
+	many := make([]attribute.KeyValue, 130)
+	for i := range many {
+		many[i] = attribute.Int(fmt.Sprintf("k%d", i), i)
+	}
+	mutable := []attribute.KeyValue{attribute.String("m", "before")}
+	run := func(opts ...tracer.Option) []span.Span {
+		store := cache.NewMemory()
+		tp := tracer.NewProvider(store, opts...)
+		tr := tp.Tracer("fast")
+		ctx, root := tr.Start(context.Background(), "root", trace.WithAttributes(attribute.String("a", "x"), attribute.KeyValue{}),
+			trace.WithAttributes(attribute.Int("i", 1), attribute.String("a", "y")))
+		_, c := tr.Start(ctx, "child", trace.WithAttributes(mutable...))
+		mutable[0] = attribute.String("m", "after") // must not reach the span
+		c.End()
+		_, b := tr.Start(ctx, "big", trace.WithAttributes(many...))
+		b.End()
+		_, n := tr.Start(ctx, "none")
+		n.SetAttributes(attribute.Bool("later", true))
+		n.End()
+		root.End()
+		mutable[0] = attribute.String("m", "before")
+		if err := tp.Shutdown(t.Context()); err != nil {
+			t.Fatal(err)
+		}
+		recs, err := store.Pending(t.Context(), 100)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var out []span.Span
+		for _, r := range recs {
+			s := r.Span
+			s.TraceID, s.SpanID, s.ParentSpanID, s.StartTimeUnixNano, s.EndTimeUnixNano, s.Resource = "", "", "", 0, 0, nil
+			out = append(out, s)
+		}
+		return out
+	}
+	lean, sdk := run(), run(tracer.WithStockSDK())
+	if !reflect.DeepEqual(lean, sdk) {
+		t.Fatalf("lean and SDK differ:\nlean %+v\nsdk  %+v", lean, sdk)
+	}
+	if len(lean) != 4 {
+		t.Fatalf("%d spans, want 4", len(lean))
+	}
+	if v, _ := lean[0].Attr("m"); v.Str != "before" {
+		t.Errorf("child's attribute m = %+v, want the value at Start", v)
+	}
+	if r := lean[3]; len(r.Attributes) != 2 || r.DroppedAttributesCount != 1 {
+		t.Errorf("root: %+v dropped %d", r.Attributes, r.DroppedAttributesCount)
+	}
+}

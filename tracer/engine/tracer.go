@@ -29,7 +29,11 @@ func (t *Tracer) Start(ctx context.Context, name string, opts ...trace.SpanStart
 	if ctx == nil {
 		ctx = context.Background()
 	}
-	cfg := trace.NewSpanStartConfig(opts...)
+	nAttrs, fast := attrsOnly(opts)
+	var cfg trace.SpanConfig
+	if !fast {
+		cfg = trace.NewSpanStartConfig(opts...)
+	}
 	p := t.p
 
 	var psc trace.SpanContext
@@ -46,7 +50,22 @@ func (t *Tracer) Start(ctx context.Context, name string, opts ...trace.SpanStart
 		tid, sid = p.ids.newIDs()
 	}
 
-	attrs := cfg.Attributes() // a fresh slice per call: the span owns it
+	// The span owns attrs: a fresh slice per call. On the fast path with
+	// the inline sampler, which does not read them, they are copied only
+	// once the span is known to record, into the span's own allocation.
+	var attrs []attribute.KeyValue
+	room := nAttrs // the offline attribute, rare, may grow the slice
+	lateAttrs := fast && p.sampler == nil
+	switch {
+	case lateAttrs:
+	case fast:
+		attrs = make([]attribute.KeyValue, 0, room)
+		for _, o := range opts {
+			attrs = append(attrs, optionAttrs(o)...)
+		}
+	default:
+		attrs = cfg.Attributes()
+	}
 	scc := trace.SpanContextConfig{TraceID: tid, SpanID: sid}
 	record, sampled := true, true
 	if p.sampler == nil {
@@ -79,7 +98,18 @@ func (t *Tracer) Start(ctx context.Context, name string, opts ...trace.SpanStart
 		return trace.ContextWithSpan(ctx, s), s
 	}
 
-	s := &recSpan{t: t, sc: sc, parent: psc.SpanID(), remote: psc.IsRemote(), name: name, kind: trace.ValidateSpanKind(cfg.SpanKind())}
+	var s *recSpan
+	if lateAttrs {
+		s = newRecSpan(room)
+		for _, o := range opts {
+			s.attrs = append(s.attrs, optionAttrs(o)...)
+		}
+		attrs = s.attrs
+	} else {
+		s = new(recSpan)
+	}
+	s.t, s.sc, s.parent, s.remote, s.name = t, sc, psc.SpanID(), psc.IsRemote(), name
+	s.kind = uint8(trace.ValidateSpanKind(cfg.SpanKind()))
 	if ts := cfg.Timestamp(); !ts.IsZero() {
 		s.start = ts.UnixNano()
 	} else {
