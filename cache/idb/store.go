@@ -464,32 +464,34 @@ func markExported(ctx context.Context, txn *idb.Transaction, seqs []uint64) erro
 	if err != nil {
 		return err
 	}
-	vals, err := getEach(ctx, spans, seqs)
+	vals, err := readSeqs(ctx, spans, seqs)
 	if err != nil {
 		return fmt.Errorf("get %d spans: %w", len(seqs), err)
 	}
-	// Only the two fields to check cross into Go.
-	text, err := stringifyFields(vals, "exported", "class")
+	// Only the fields to check cross into Go.
+	text, err := stringifyFields(vals, "seq", "exported", "class")
 	if err != nil {
 		return err
 	}
 	var recs []*struct {
+		Seq      uint64      `json:"seq"`
 		Exported int         `json:"exported"`
 		Class    cache.Class `json:"class"`
 	}
 	if err := json.Unmarshal(text, &recs); err != nil {
 		return fmt.Errorf("decode spans: %w", err)
 	}
-	if len(recs) != len(seqs) {
-		return fmt.Errorf("read %d spans for %d", len(recs), len(seqs))
+	want := make(map[uint64]bool, len(seqs))
+	for _, seq := range seqs {
+		want[seq] = true
 	}
 	changed, err := newArray()
 	if err != nil {
 		return err
 	}
 	for i, r := range recs {
-		if r == nil || r.Exported == 1 {
-			continue // unknown or evicted, or marked already
+		if r == nil || !want[r.Seq] || r.Exported == 1 {
+			continue // unknown or evicted, another span of the range, or marked already
 		}
 		v, err := vals.Index(i)
 		if err == nil {
@@ -502,13 +504,44 @@ func markExported(ctx context.Context, txn *idb.Transaction, seqs []uint64) erro
 			_, err = changed.Call("push", v)
 		}
 		if err != nil {
-			return fmt.Errorf("mark span %d: %w", seqs[i], err)
+			return fmt.Errorf("mark span %d: %w", r.Seq, err)
 		}
 	}
 	if err := putEach(spans, changed); err != nil {
 		return fmt.Errorf("put spans: %w", err)
 	}
 	return nil
+}
+
+// denseRange is how many records, per Seq asked for, a range read may
+// return at most: past it the Seqs are read one by one.
+const denseRange = 4
+
+// readSeqs returns, in a JS array, the records with these Seqs (in any
+// order, missing ones left out or undefined) and possibly other records
+// between them. When the Seqs are dense, as the exporter's oldest-first
+// batches are, it reads their whole range with one getAll: every request
+// costs the browser tens of µs whatever its size (Chromium here: 80–95 µs
+// a record written), so one request per batch instead of one per span
+// makes marking a batch of 512 spans exported cost half as many requests.
+func readSeqs(ctx context.Context, store safejs.Value, seqs []uint64) (safejs.Value, error) {
+	lo, hi := slices.Min(seqs), slices.Max(seqs)
+	if hi-lo >= uint64(denseRange*len(seqs)) {
+		return getEach(ctx, store, seqs)
+	}
+	keyRange, err := safejs.Global().Get("IDBKeyRange")
+	if err != nil {
+		return safejs.Value{}, err
+	}
+	rng, err := keyRange.Call("bound", float64(lo), float64(hi))
+	if err != nil {
+		return safejs.Value{}, withDOMName(err)
+	}
+	req, err := store.Call("getAll", rng)
+	if err != nil {
+		return safejs.Value{}, withDOMName(err)
+	}
+	return awaitRaw(ctx, req)
 }
 
 // Traces summarises every stored trace, newest start first (see

@@ -114,3 +114,28 @@ func BenchmarkIDsPoolVsRead(b *testing.B) {
 		},
 	})
 }
+
+// BenchmarkStartVariants: the same span loop with the changes of the
+// second round of tuning turned off one at a time, interleaved: "now" is
+// the engine as it is; "config" reads the options with
+// trace.NewSpanStartConfig (no attribute fast path); "twoAllocs" keeps
+// the attributes in an allocation of their own.
+func BenchmarkStartVariants(b *testing.B) {
+	t := New(func(Ended) {}).Tracer("bench")
+	ctx := b.Context()
+	loop := func(n int) {
+		for i := range n {
+			_, s := t.Start(ctx, "bench", trace.WithAttributes(
+				attribute.String("a", "x"), attribute.String("b", "y"),
+				attribute.Int("i", i), attribute.Int("j", 2), attribute.Bool("ok", true)))
+			s.End()
+		}
+	}
+	fast := attrOptionType
+	defer func() { attrOptionType, inlineAttrs = fast, true }()
+	benchutil.Interleave(b, 20_000, []string{"now", "config", "twoAllocs"}, []func(int){
+		loop,
+		func(n int) { attrOptionType = nil; loop(n); attrOptionType = fast },
+		func(n int) { inlineAttrs = false; loop(n); inlineAttrs = true },
+	})
+}

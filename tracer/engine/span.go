@@ -60,9 +60,14 @@ type (
 	}
 )
 
+// inlineAttrs turns the inline variants on; benchmarks turn it off to
+// measure what they buy.
+var inlineAttrs = true
+
 // newRecSpan returns a zero span whose attrs is empty with room for n.
 func newRecSpan(n int) *recSpan {
 	switch {
+	case !inlineAttrs:
 	case n == 0:
 		return new(recSpan)
 	case n <= 2:
