@@ -425,17 +425,17 @@ func (s *recSpan) value(end int64) span.Span {
 	s.dedupe()
 	tid, sid, pid := hexIDs(s.sc.TraceID(), s.sc.SpanID(), s.parent, s.parent.IsValid())
 	out := span.Span{
-		TraceID:                tid,
-		SpanID:                 sid,
-		ParentSpanID:           pid,
-		Flags:                  s.flags(),
-		Name:                   s.name,
-		Kind:                   ConvertKind(trace.SpanKind(s.kind)),
-		StartTimeUnixNano:      unixNano(s.start),
-		EndTimeUnixNano:        unixNano(end),
-		Attributes:             ConvertAttrs(s.attrs),
-		Resource:               s.t.p.resource,
-		Scope:                  s.t.scope,
+		TraceID:           tid,
+		SpanID:            sid,
+		ParentSpanID:      pid,
+		Flags:             s.flags(),
+		Name:              s.name,
+		Kind:              ConvertKind(trace.SpanKind(s.kind)),
+		StartTimeUnixNano: unixNano(s.start),
+		EndTimeUnixNano:   unixNano(end),
+		Attributes:        ConvertAttrs(s.attrs),
+		Resource:          s.t.p.resource,
+		Scope:             s.t.scope,
 	}
 	if ts := s.sc.TraceState(); ts.Len() > 0 {
 		out.TraceState = ts.String()
