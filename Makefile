@@ -18,7 +18,7 @@ GOSRC   := $(shell find app cache tracer viewer -name '*.go' 2>/dev/null) go.mod
 WASIP1_PKGS = $(shell $(GO) list ./tracer/... | grep -v /tracer/goapp) ./cache ./cache/filestore
 
 # Browser-backed packages run in real Chromium through wasmbrowsertest.
-BROWSER_PKGS := ./cache/idb/... ./tracer/browser/... ./tracer/otlp/... ./tracer/internal/... ./tracer/exception/... ./tracer/longtask/...
+BROWSER_PKGS := ./cache/idb/... ./tracer/engine/... ./tracer/gcpace/... ./tracer/browser/... ./tracer/otlp/... ./tracer/internal/... ./tracer/exception/... ./tracer/longtask/...
 
 .PHONY: all build run test test-host test-browser test-e2e check-wasip1 deps-chromium clean sizes bench
 
