@@ -17,7 +17,9 @@ GOSRC   := $(shell find app cache tracer viewer -name '*.go' 2>/dev/null) go.mod
 # Packages that must build for GOOS=wasip1 with no browser code linked in. (tracer/goapp is go-app glue: go-app does not build for wasip1)
 WASIP1_PKGS = $(shell $(GO) list ./tracer/... | grep -v /tracer/goapp) ./cache ./cache/filestore
 
-# Browser-backed packages run in real Chromium through wasmbrowsertest.
+# Browser-backed packages, and those whose wasm behaviour matters (the span
+# engine reads option layouts; gcpace), run in real Chromium through
+# wasmbrowsertest.
 BROWSER_PKGS := ./cache/idb/... ./tracer/engine/... ./tracer/gcpace/... ./tracer/browser/... ./tracer/otlp/... ./tracer/internal/... ./tracer/exception/... ./tracer/longtask/...
 
 .PHONY: all build run test test-host test-browser test-e2e check-wasip1 deps-chromium clean sizes bench
