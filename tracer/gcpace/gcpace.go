@@ -3,23 +3,23 @@
 // bytes allocated above the live heap, and never later than Go's default
 // (GOGC=100) would.
 //
-// Measured in Chromium (docs/benchmarks.md), a collector cycle of the app
-// costs about 5 ms whatever the (small) live heap; with a span allocating
-// about 1 KB (half of it the caller's own trace.WithAttributes), the
-// default 4 MiB goal meant a cycle every ~4,000 spans, over 1 µs a span.
+// A Go wasm app in the browser has a small live heap (under 1 MiB after a
+// collection in the Spanfall app), so with the default GOGC=100 the
+// collector runs every 4 MiB allocated (its heap minimum). In js/wasm it
+// runs on the page's one thread, a cycle of the app costs about 5 ms
+// whatever the small live heap, and allocations made while it marks pay
+// assists and write barriers. A span allocates about 0.9 KB (0.4 KB of it
+// the caller's own trace.WithAttributes), so the collector ran every
+// ~4,000 spans. Measured in the app (docs/benchmarks.md, medians of 4
+// interleaved runs), a span into a dropping processor cost 2.13 µs at
+// GOGC=100, 1.48 µs with 16 MiB of headroom and 1.15 µs with 40 MiB; with
+// the real pipeline, on the page's thread, 2.87 µs against 1.35 µs
+// (16 MiB).
 //
-// A Go wasm app in the browser has a small live heap (a few MiB), so with
-// the default GOGC=100 the collector runs every few MiB allocated; in
-// js/wasm it runs on the one thread the page has, and every allocation
-// made while it marks pays assists and write barriers. Recording spans
-// allocates about 1 KB a span (half of it in the caller's own
-// trace.WithAttributes), so at a few thousand spans a second the
-// collector ran all the time: measured in Chromium, a span with the real
-// pipeline cost 4.1–5.0 µs at GOGC=100 and 2.6–2.8 µs at GOGC=400
-// (docs/benchmarks.md). Headroom is the trade: up to that many more bytes
-// of heap (and of wasm linear memory, which never shrinks) in exchange.
-// For a big live heap (the viewer holding a large trace) the percentage
-// falls back to 100, so the overhead stays bounded by the headroom.
+// Headroom is the trade: up to that many more bytes of heap, and of wasm
+// linear memory, which never shrinks. For a big live heap (the viewer
+// holding a large trace) the percentage falls back to 100, so the
+// overhead stays bounded by the headroom.
 package gcpace
 
 import (
