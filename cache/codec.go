@@ -7,8 +7,10 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"strconv"
 	"time"
 
+	"github.com/spanfall/spanfall/internal/jsonenc"
 	"github.com/spanfall/spanfall/tracer/span"
 )
 
@@ -83,7 +85,8 @@ func ResourceID(r *span.Resource) string {
 	if r.ID != "" {
 		return r.ID
 	}
-	b, err := json.Marshal(r.Attributes)
+	var buf [512]byte
+	b, err := span.AppendKeyValuesJSON(buf[:0], r.Attributes)
 	if err != nil {
 		// Only non-finite doubles fail, and checkSpan rejects those first;
 		// fall back to a digest of their display form.
@@ -98,7 +101,8 @@ func ResourceID(r *span.Resource) string {
 // is ClassPendingError when its trace has an error span in the batch, else
 // ClassPending; a store raises it when it already knows the trace as an
 // error trace. The error wraps [ErrInvalidSpan] when a span cannot be
-// stored.
+// stored. The records' Span share a few buffers (see spanJSON): a batch is
+// meant to be written and dropped, not kept record by record.
 func EncodeBatch(spans []span.Span, stored time.Time) (Batch, error) {
 	b := Batch{Records: make([]StoredRecord, 0, len(spans)), Traces: BatchTraces(spans)}
 	errorTrace := make(map[string]bool)
@@ -106,12 +110,13 @@ func EncodeBatch(spans []span.Span, stored time.Time) (Batch, error) {
 		errorTrace[t.TraceID] = t.Error
 	}
 	seen := make(map[string]bool)
+	var js spanJSON
 	for i := range spans {
 		s := &spans[i]
 		if err := checkSpan(s); err != nil {
 			return Batch{}, err
 		}
-		rec, err := encodeRecord(Record{Span: *s})
+		rec, err := encodeRecord(Record{Span: *s}, &js, len(spans)-i)
 		if err != nil {
 			return Batch{}, err
 		}
@@ -134,7 +139,7 @@ func EncodeBatch(spans []span.Span, stored time.Time) (Batch, error) {
 // the Class of its export state and its own status. The span's Resource is
 // only referred to by its [ResourceID]; store it with [EncodeResource].
 func EncodeRecord(r Record) (StoredRecord, error) {
-	rec, err := encodeRecord(r)
+	rec, err := encodeRecord(r, new(spanJSON), 1)
 	if err != nil {
 		return StoredRecord{}, err
 	}
@@ -150,17 +155,79 @@ func (s StoredRecord) EncodedSize() (int64, error) {
 	if body == 0 {
 		body = len("null")
 	}
-	// The span is already JSON: marshal the rest around a placeholder.
-	s.Seq, s.Size, s.Span = 0, 0, nil
-	b, err := json.Marshal(s)
+	// The span is already JSON: only the fields before it are written, as
+	// json.Marshal writes them, into a buffer that stays on the stack.
+	var buf [256]byte
+	head, err := appendRecordHead(buf[:0], &s)
 	if err != nil {
 		return 0, fmt.Errorf("cache: size record of span %s: %w", s.SpanID, err)
 	}
-	return int64(len(b) - len("null") + body), nil
+	return int64(len(head) + body + len("}")), nil
 }
 
-func encodeRecord(r Record) (StoredRecord, error) {
-	js, err := json.Marshal(&r.Span)
+// appendRecordHead appends the JSON of s as json.Marshal writes it with a
+// zero Seq and Size, up to the value of "span": {"traceId":…,"spanId":…,
+// "start":…,"exported":…,"class":…,"stored":…,"resource":…,"scope":{…},
+// "span":. It fails only for a NaN or infinite Start.
+func appendRecordHead(b []byte, s *StoredRecord) ([]byte, error) {
+	b = append(b, `{"traceId":`...)
+	b = jsonenc.AppendString(b, s.TraceID)
+	b = append(b, `,"spanId":`...)
+	b = jsonenc.AppendString(b, s.SpanID)
+	b = append(b, `,"start":`...)
+	b, err := jsonenc.AppendFloat(b, s.Start)
+	if err != nil {
+		return nil, err
+	}
+	b = append(b, `,"exported":`...)
+	b = strconv.AppendInt(b, int64(s.Exported), 10)
+	b = append(b, `,"class":`...)
+	b = strconv.AppendInt(b, int64(s.Class), 10)
+	b = append(b, `,"stored":`...)
+	b = strconv.AppendInt(b, s.Stored, 10)
+	b = append(b, `,"resource":`...)
+	b = jsonenc.AppendString(b, s.Resource)
+	b = append(b, `,"scope":`...)
+	b = span.AppendScopeJSON(b, s.Scope)
+	return append(b, `,"span":`...), nil
+}
+
+// spanJSON hands out the span JSON of the records of one batch. Each span
+// is encoded into scratch, then copied into chunk, which is sized from the
+// spans encoded so far for the ones still to come: a batch of alike spans
+// costs a couple of allocations rather than the dozen a span that growing
+// a buffer of its own takes. A chunk holds at most chunkMax bytes (or one
+// span) so that a first big span does not size it for the whole batch.
+type spanJSON struct {
+	scratch, chunk []byte
+	spans, bytes   int // encoded so far
+}
+
+const chunkMax = 1 << 20
+
+// encode returns the JSON of s, capped so that appending to it cannot
+// reach the next span's; left counts the spans still to encode, s too.
+func (e *spanJSON) encode(s *span.Span, left int) (json.RawMessage, error) {
+	if e.scratch == nil {
+		e.scratch = make([]byte, 0, 1024)
+	}
+	var err error
+	if e.scratch, err = span.AppendJSON(e.scratch[:0], s); err != nil {
+		return nil, err
+	}
+	n := len(e.scratch)
+	e.spans++
+	e.bytes += n
+	if cap(e.chunk)-len(e.chunk) < n {
+		e.chunk = make([]byte, 0, max(min(e.bytes/e.spans*left*9/8, chunkMax), n))
+	}
+	at := len(e.chunk)
+	e.chunk = append(e.chunk, e.scratch...)
+	return e.chunk[at:len(e.chunk):len(e.chunk)], nil
+}
+
+func encodeRecord(r Record, e *spanJSON, left int) (StoredRecord, error) {
+	js, err := e.encode(&r.Span, left)
 	if err != nil {
 		return StoredRecord{}, fmt.Errorf("cache: encode span %q: %w", r.Span.Name, err)
 	}

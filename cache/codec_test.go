@@ -1,9 +1,14 @@
 package cache_test
 
 import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"math"
+	"math/rand/v2"
 	"reflect"
 	"strings"
 	"testing"
@@ -264,5 +269,167 @@ func TestResourceID(t *testing.T) {
 	other := cache.ResourceID(&span.Resource{Attributes: []span.KeyValue{span.String("service.name", "other")}})
 	if !strings.HasPrefix(anon, "sha256:") || anon == other {
 		t.Errorf("digests %q and %q: want distinct sha256: ids", anon, other)
+	}
+}
+
+// refEncodedSize is EncodedSize as json.Marshal measures it: the record
+// without seq, size and span, plus the span's length.
+func refEncodedSize(s cache.StoredRecord) (int64, error) {
+	body := len(s.Span)
+	if body == 0 {
+		body = len("null")
+	}
+	s.Seq, s.Size, s.Span = 0, 0, nil
+	b, err := json.Marshal(s)
+	if err != nil {
+		return 0, err
+	}
+	return int64(len(b) - len("null") + body), nil
+}
+
+// oddPieces are the strings encoding/json escapes or replaces.
+var oddPieces = []string{"", "a", "<", ">", "&", "\"", "\\", "\n", "\b", "\x00", "\x7f", "é", "日本", "\u2028", "\u2029", "\xff", "\xe2\x80"}
+
+func oddString(r *rand.Rand) string {
+	var b strings.Builder
+	for range r.IntN(5) {
+		b.WriteString(oddPieces[r.IntN(len(oddPieces))])
+	}
+	return b.String()
+}
+
+func TestEncodedSizeMatchesEncodingJSON(t *testing.T) {
+	odd := "<&>\u2028\xff\x00\"\\日本"
+	tests := []struct {
+		name string
+		rec  cache.StoredRecord
+	}{
+		{"zero", cache.StoredRecord{}},
+		{"odd strings", cache.StoredRecord{TraceID: odd, SpanID: odd, Resource: odd, Scope: span.Scope{Name: odd, Version: odd}, Span: json.RawMessage(`{}`)}},
+		{"scope without version", cache.StoredRecord{Scope: span.Scope{Name: "s"}, Span: json.RawMessage(`{"name":"x"}`)}},
+		{"seq and size left out", cache.StoredRecord{Seq: math.MaxUint64, Size: -5, Span: json.RawMessage(`[1]`)}},
+		{"empty span", cache.StoredRecord{Span: json.RawMessage{}}},
+		{"negative numbers", cache.StoredRecord{Exported: -1, Class: -3, Stored: math.MinInt64}},
+		{"large numbers", cache.StoredRecord{Exported: math.MaxInt, Class: math.MaxInt, Stored: math.MaxInt64}},
+		{"unix nanos start", cache.StoredRecord{Start: 1_700_000_000_123_456_789}},
+		{"largest start", cache.StoredRecord{Start: math.MaxUint64}},
+		{"exponent start", cache.StoredRecord{Start: 1e21}},
+		{"tiny start", cache.StoredRecord{Start: 2e-9}},
+		{"negative zero start", cache.StoredRecord{Start: math.Copysign(0, -1)}},
+		{"NaN start", cache.StoredRecord{SpanID: "s1", Start: math.NaN()}},
+		{"infinite start", cache.StoredRecord{Start: math.Inf(-1)}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			want, wantErr := refEncodedSize(tt.rec)
+			got, err := tt.rec.EncodedSize()
+			if (err != nil) != (wantErr != nil) || got != want {
+				t.Errorf("EncodedSize = %d, %v; encoding/json measures %d, %v", got, err, want, wantErr)
+			}
+			if err != nil && !strings.HasPrefix(err.Error(), "cache: size record of span ") {
+				t.Errorf("error %q names no step", err)
+			}
+		})
+	}
+	r := rand.New(rand.NewPCG(5, 6))
+	for range 5000 {
+		rec := cache.StoredRecord{
+			Seq: r.Uint64(), TraceID: oddString(r), SpanID: oddString(r),
+			Start: float64(r.Uint64() >> r.IntN(64)), Exported: r.IntN(2), Class: cache.Class(r.IntN(4)), Stored: r.Int64(),
+			Size: r.Int64N(1000), Resource: oddString(r), Scope: span.Scope{Name: oddString(r), Version: oddString(r)},
+			Span: json.RawMessage(strings.Repeat("1", r.IntN(3))),
+		}
+		want, _ := refEncodedSize(rec)
+		if got, err := rec.EncodedSize(); err != nil || got != want {
+			t.Fatalf("EncodedSize(%+v) = %d, %v, want %d", rec, got, err, want)
+		}
+	}
+}
+
+// TestEncodeBatchSpanJSON checks that each record holds json.Marshal of
+// its span, in a slice of its own capacity, and the size json.Marshal
+// measures, for spans of very different sizes in one batch (the span JSON
+// is shared out of chunks sized from the spans before).
+func TestEncodeBatchSpanJSON(t *testing.T) {
+	r := rand.New(rand.NewPCG(7, 8))
+	var spans []span.Span
+	for i := range 300 {
+		s := codecSpan()
+		s.SpanID = fmt.Sprintf("%016x", i+1)
+		s.Name = oddString(r)
+		s.Status.Message = oddString(r)
+		n := r.IntN(8)
+		if i%50 == 1 {
+			n = 20_000 // a span of about a megabyte: the chunk cannot hold it
+		}
+		for j := range n {
+			s.Attributes = append(s.Attributes, span.String(oddString(r), oddString(r)), span.Float("f", r.NormFloat64()*math.Pow(10, float64(j%40-20))))
+		}
+		if i%3 == 0 {
+			s.Events = []span.Event{{TimeUnixNano: r.Uint64(), Name: oddString(r), Attributes: []span.KeyValue{span.Int("i", r.Int64())}}}
+		}
+		spans = append(spans, s)
+	}
+	batch, err := cache.EncodeBatch(spans, time.UnixMilli(1_800_000_000_123))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range spans {
+		rec := batch.Records[i]
+		want, err := json.Marshal(&spans[i])
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !bytes.Equal(rec.Span, want) {
+			t.Fatalf("record %d span:\n got %s\nwant %s", i, rec.Span, want)
+		}
+		if cap(rec.Span) != len(rec.Span) {
+			t.Errorf("record %d span has capacity %d beyond its length %d: appending to it would overwrite the next", i, cap(rec.Span), len(rec.Span))
+		}
+		if size, _ := refEncodedSize(rec); rec.Size != size {
+			t.Errorf("record %d Size = %d, encoding/json measures %d", i, rec.Size, size)
+		}
+	}
+}
+
+func TestResourceIDDigest(t *testing.T) {
+	digest := func(attrs []span.KeyValue) string {
+		b, err := json.Marshal(attrs)
+		if err != nil {
+			t.Fatal(err)
+		}
+		sum := sha256.Sum256(b)
+		return "sha256:" + hex.EncodeToString(sum[:8])
+	}
+	if got, want := cache.ResourceID(&span.Resource{Attributes: []span.KeyValue{span.String("service.name", "shop")}}), "sha256:6a91477b7070d375"; got != want {
+		t.Errorf("ResourceID = %q, want %q: stored resource ids must not change", got, want)
+	}
+	long := make([]span.KeyValue, 100) // beyond the stack buffer
+	for i := range long {
+		long[i] = span.Int(fmt.Sprint("k", i), int64(i))
+	}
+	for _, attrs := range [][]span.KeyValue{
+		nil, {}, long,
+		{span.String("<odd>", "\u2028\xff&"), span.Float("f", 1e-7), span.Bool("b", true), {Key: "arr", Value: span.Value{Type: span.TypeArray}}, {Key: "empty"}},
+	} {
+		if got, want := cache.ResourceID(&span.Resource{Attributes: attrs}), digest(attrs); got != want {
+			t.Errorf("ResourceID of %v = %q, want the digest of json.Marshal %q", attrs, got, want)
+		}
+	}
+}
+
+// TestEncodedSizeAllocs checks that sizing a record allocates nothing: it
+// runs for every span stored.
+func TestEncodedSizeAllocs(t *testing.T) {
+	rec, err := cache.EncodeRecord(cache.Record{Span: codecSpan()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := testing.AllocsPerRun(100, func() {
+		if _, err := rec.EncodedSize(); err != nil {
+			t.Fatal(err)
+		}
+	}); n != 0 {
+		t.Errorf("EncodedSize allocates %v times", n)
 	}
 }

@@ -85,3 +85,43 @@ func BenchmarkEncode(b *testing.B) {
 		})
 	}
 }
+
+// attrSpans returns n spans of one resource and scope, each with five
+// attributes (two strings, two ints and a bool), realistic ids and times:
+// the batch BenchmarkMarshalJSON1000 encodes.
+func attrSpans(n int) []span.Span {
+	res := &span.Resource{ID: "r", Attributes: []span.KeyValue{
+		span.String("service.name", "spanfall-demo"), span.String("telemetry.sdk.language", "go"),
+	}}
+	spans := make([]span.Span, n)
+	for i := range spans {
+		start := 1_700_000_000_000_000_000 + uint64(i)*1_000_000
+		spans[i] = span.Span{
+			TraceID: fmt.Sprintf("%032x", 0x4bf92f3577b34da6+i/50), SpanID: fmt.Sprintf("%016x", 0x00f067aa0ba902b7+i),
+			ParentSpanID: fmt.Sprintf("%016x", 0x00f067aa0ba902b7+i/50*50),
+			Name:         "GET /api/items", Kind: span.KindClient,
+			StartTimeUnixNano: start, EndTimeUnixNano: start + 250_000,
+			Attributes: []span.KeyValue{
+				span.String("http.request.method", "GET"),
+				span.String("url.full", fmt.Sprintf("https://example.com/api/items?page=%d", i)),
+				span.Int("http.response.status_code", 200),
+				span.Int("http.response.body.size", int64(1000+i)),
+				span.Bool("cache.hit", i%3 == 0),
+			},
+			Resource: res, Scope: span.Scope{Name: "github.com/spanfall/spanfall/tracer/browser", Version: "0.1.0"},
+		}
+	}
+	return spans
+}
+
+// BenchmarkMarshalJSON1000 is MarshalJSON of 1,000 spans of five
+// attributes each.
+func BenchmarkMarshalJSON1000(b *testing.B) {
+	spans := attrSpans(1000)
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := otlp.MarshalJSON(spans); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

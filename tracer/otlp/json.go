@@ -3,6 +3,7 @@ package otlp
 import (
 	"encoding/json"
 	"fmt"
+	"slices"
 
 	"github.com/spanfall/spanfall/tracer/span"
 )
@@ -28,29 +29,59 @@ type scopeSpans struct {
 // MarshalJSON encodes spans as one OTLP JSON ExportTraceServiceRequest,
 // grouped by resource (by Resource.ID) and instrumentation scope, keeping
 // the spans' order within each group. [MarshalProto] groups alike.
+//
+// The request is written by hand around [span.AppendJSON], byte for byte
+// what json.Marshal writes for the request types above (a nil resource's
+// attributes as []), without their reflection and its allocations.
 func MarshalJSON(spans []span.Span) ([]byte, error) {
+	const growMax = 16 << 20
 	b := groupSpans(spans)
-	req := request{ResourceSpans: make([]*resourceSpans, 0, len(b.resources))}
-	ptrs := make([]*span.Span, len(b.order))
-	for i, j := range b.order {
-		ptrs[i] = &spans[j]
-	}
-	for _, rg := range b.resources {
-		attrs := rg.attrs
-		if attrs == nil {
-			attrs = []span.KeyValue{}
+	out := append([]byte(nil), `{"resourceSpans":[`...)
+	first := true
+	for i, rg := range b.resources {
+		if i > 0 {
+			out = append(out, ',')
 		}
-		rs := &resourceSpans{Resource: resourceJSON{Attributes: attrs}, ScopeSpans: make([]*scopeSpans, 0, rg.end-rg.first)}
-		for _, sg := range b.scopes[rg.first:rg.end] {
-			rs.ScopeSpans = append(rs.ScopeSpans, &scopeSpans{Scope: sg.scope, Spans: ptrs[sg.first:sg.end:sg.end]})
+		out = append(out, `{"resource":{"attributes":`...)
+		if rg.attrs == nil {
+			out = append(out, "[]"...)
+		} else {
+			var err error
+			if out, err = span.AppendKeyValuesJSON(out, rg.attrs); err != nil {
+				return nil, fmt.Errorf("otlp: encode %d spans: resource: %w", len(spans), err)
+			}
 		}
-		req.ResourceSpans = append(req.ResourceSpans, rs)
+		out = append(out, `},"scopeSpans":[`...)
+		for j, sg := range b.scopes[rg.first:rg.end] {
+			if j > 0 {
+				out = append(out, ',')
+			}
+			out = append(out, `{"scope":`...)
+			out = span.AppendScopeJSON(out, sg.scope)
+			out = append(out, `,"spans":[`...)
+			for k, ix := range b.order[sg.first:sg.end] {
+				if k > 0 {
+					out = append(out, ',')
+				}
+				n := len(out)
+				var err error
+				if out, err = span.AppendJSON(out, &spans[ix]); err != nil {
+					return nil, fmt.Errorf("otlp: encode %d spans: span %q: %w", len(spans), spans[ix].Name, err)
+				}
+				if first {
+					// Size the body from the first span rather than
+					// doubling the buffer a dozen times for a batch, up
+					// to growMax: a first span of megabytes must not
+					// size a buffer for thousands like it.
+					first = false
+					out = slices.Grow(out, min((len(out)-n)*(len(spans)-1)*9/8, growMax)+256*len(b.scopes))
+				}
+			}
+			out = append(out, "]}"...)
+		}
+		out = append(out, "]}"...)
 	}
-	out, err := json.Marshal(&req)
-	if err != nil {
-		return nil, fmt.Errorf("otlp: encode %d spans: %w", len(spans), err)
-	}
-	return out, nil
+	return append(out, "]}"...), nil
 }
 
 // UnmarshalJSON decodes an OTLP JSON ExportTraceServiceRequest into spans,

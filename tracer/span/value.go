@@ -60,7 +60,7 @@ func (v Value) AsString() string {
 	case TypeDouble:
 		return strconv.FormatFloat(v.Float, 'g', -1, 64)
 	case TypeArray:
-		b, _ := json.Marshal(v)
+		b, _ := AppendValueJSON(nil, &v)
 		return string(b)
 	}
 	return ""
@@ -76,37 +76,15 @@ type jsonValue struct {
 	} `json:"arrayValue,omitempty"`
 }
 
-// MarshalJSON encodes the OTLP JSON AnyValue form (int64 as a decimal string).
+// MarshalJSON encodes the OTLP JSON AnyValue form (int64 as a decimal
+// string, a nil array as an empty one, TypeEmpty as {}); see
+// [AppendValueJSON].
 func (v Value) MarshalJSON() ([]byte, error) {
-	switch v.Type {
-	case TypeString:
-		return append(appendJSONString([]byte(`{"stringValue":`), v.Str), '}'), nil
-	case TypeBool:
-		if v.Bool {
-			return []byte(`{"boolValue":true}`), nil
-		}
-		return []byte(`{"boolValue":false}`), nil
-	case TypeInt:
-		b := append([]byte(`{"intValue":"`), strconv.FormatInt(v.Int, 10)...)
-		return append(b, '"', '}'), nil
-	case TypeDouble:
-		b, err := json.Marshal(v.Float)
-		if err != nil {
-			return nil, err
-		}
-		return append(append([]byte(`{"doubleValue":`), b...), '}'), nil
-	case TypeArray:
-		vals := v.Array
-		if vals == nil {
-			vals = []Value{}
-		}
-		b, err := json.Marshal(vals)
-		if err != nil {
-			return nil, err
-		}
-		return append(append([]byte(`{"arrayValue":{"values":`), b...), '}', '}'), nil
+	b, err := AppendValueJSON(make([]byte, 0, 32), &v)
+	if err != nil {
+		return nil, err
 	}
-	return []byte(`{}`), nil
+	return b, nil
 }
 
 // UnmarshalJSON decodes the OTLP JSON AnyValue form; intValue may be a
@@ -138,9 +116,4 @@ func (v *Value) UnmarshalJSON(b []byte) error {
 		v.Type, v.Array = TypeArray, j.ArrayValue.Values
 	}
 	return nil
-}
-
-func appendJSONString(dst []byte, s string) []byte {
-	b, _ := json.Marshal(s)
-	return append(dst, b...)
 }
