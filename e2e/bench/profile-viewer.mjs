@@ -9,48 +9,12 @@
 // Not part of make bench: a tool to find where the time goes.
 
 import { setup, waitForApp } from '../harness.mjs';
+import { selfTimes as profileTimes, print } from './profile.mjs';
 
 const N = Number(process.env.PROFILE_SPANS ?? 10_000);
 const TOP = Number(process.env.PROFILE_TOP ?? 25);
 
-/** Self time per function name, from a CDP Profiler profile. */
-function selfTimes(profile) {
-  const byId = new Map(profile.nodes.map((n) => [n.id, n]));
-  const self = new Map();
-  const dt = profile.timeDeltas;
-  for (let i = 0; i < profile.samples.length; i++) {
-    const n = byId.get(profile.samples[i]);
-    const f = n.callFrame;
-    const name = `${f.functionName || '(anonymous)'} ${f.url ? f.url.split('/').pop() : ''}`.trim();
-    self.set(name, (self.get(name) ?? 0) + (dt[i] ?? 0) / 1000);
-  }
-  const total = [...self.values()].reduce((a, b) => a + b, 0);
-  // Inclusive time per Go function (names with a dot and no file), to
-  // see which Go code the JS calls come from.
-  const parent = new Map();
-  for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
-  const incl = new Map();
-  for (let i = 0; i < profile.samples.length; i++) {
-    const seen = new Set();
-    for (let id = profile.samples[i]; id !== undefined; id = parent.get(id)) {
-      const fn = byId.get(id).callFrame.functionName;
-      if (!fn || seen.has(fn) || !/[._]/.test(fn) || /^runtime|^syscall|^internal/.test(fn)) continue;
-      seen.add(fn);
-      incl.set(fn, (incl.get(fn) ?? 0) + (dt[i] ?? 0) / 1000);
-    }
-  }
-  return {
-    total, top: [...self.entries()].sort((a, b) => b[1] - a[1]).slice(0, TOP),
-    incl: [...incl.entries()].sort((a, b) => b[1] - a[1]).slice(0, TOP * 2),
-  };
-}
-
-function print(title, { total, top, incl }) {
-  console.log(`\n## ${title}: ${Math.round(total)} ms sampled\n### self time`);
-  for (const [name, ms] of top) console.log(`${ms.toFixed(1).padStart(8)} ms ${(100 * ms / total).toFixed(1).padStart(5)}%  ${name}`);
-  console.log('### inclusive time of Go functions');
-  for (const [name, ms] of incl) console.log(`${ms.toFixed(1).padStart(8)} ms ${(100 * ms / total).toFixed(1).padStart(5)}%  ${name}`);
-}
+const selfTimes = (profile) => profileTimes(profile, { top: TOP });
 
 const env = await setup({ flushInterval: '1h', serverEnv: { SPANFALL_MAX_SPANS: '200000' } });
 try {
