@@ -52,14 +52,14 @@ func (t *Tracer) Start(ctx context.Context, name string, opts ...trace.SpanStart
 
 	// The span owns attrs: a fresh slice per call. On the fast path with
 	// the inline sampler, which does not read them, they are copied only
-	// once the span is known to record, into the span's own allocation.
+	// once the span is known to record, into the span's own allocation
+	// (the offline attribute, rare, may grow it later).
 	var attrs []attribute.KeyValue
-	room := nAttrs // the offline attribute, rare, may grow the slice
 	lateAttrs := fast && p.sampler == nil
 	switch {
 	case lateAttrs:
 	case fast:
-		attrs = make([]attribute.KeyValue, 0, room)
+		attrs = make([]attribute.KeyValue, 0, nAttrs)
 		for _, o := range opts {
 			attrs = append(attrs, optionAttrs(o)...)
 		}
@@ -100,7 +100,7 @@ func (t *Tracer) Start(ctx context.Context, name string, opts ...trace.SpanStart
 
 	var s *recSpan
 	if lateAttrs {
-		s = newRecSpan(room)
+		s = newRecSpan(nAttrs)
 		for _, o := range opts {
 			s.attrs = append(s.attrs, optionAttrs(o)...)
 		}
