@@ -11,13 +11,13 @@ import (
 	"strconv"
 	"sync"
 	"syscall/js"
-	"unicode/utf8"
 	"unsafe"
 
 	"github.com/hack-pad/go-indexeddb/idb"
 	"github.com/hack-pad/safejs"
 
 	"github.com/spanfall/spanfall/cache"
+	"github.com/spanfall/spanfall/internal/jsonenc"
 )
 
 // The write path of Put in a few crossings of syscall/js whatever the
@@ -271,9 +271,9 @@ func appendRecord(b []byte, r *cache.StoredRecord) []byte {
 		b = append(b, ',')
 	}
 	b = append(b, `"traceId":`...)
-	b = appendString(b, r.TraceID)
+	b = jsonenc.AppendString(b, r.TraceID)
 	b = append(b, `,"spanId":`...)
-	b = appendString(b, r.SpanID)
+	b = jsonenc.AppendString(b, r.SpanID)
 	b = append(b, `,"start":`...)
 	b = strconv.AppendFloat(b, r.Start, 'g', -1, 64)
 	b = append(b, `,"exported":`...)
@@ -287,12 +287,12 @@ func appendRecord(b []byte, r *cache.StoredRecord) []byte {
 		b = strconv.AppendInt(b, r.Size, 10)
 	}
 	b = append(b, `,"resource":`...)
-	b = appendString(b, r.Resource)
+	b = jsonenc.AppendString(b, r.Resource)
 	b = append(b, `,"scope":{"name":`...)
-	b = appendString(b, r.Scope.Name)
+	b = jsonenc.AppendString(b, r.Scope.Name)
 	if r.Scope.Version != "" {
 		b = append(b, `,"version":`...)
-		b = appendString(b, r.Scope.Version)
+		b = jsonenc.AppendString(b, r.Scope.Version)
 	}
 	b = append(b, `},"span":`...)
 	if len(r.Span) == 0 {
@@ -301,36 +301,6 @@ func appendRecord(b []byte, r *cache.StoredRecord) []byte {
 		b = append(b, r.Span...)
 	}
 	return append(b, '}')
-}
-
-// appendString appends s as a JSON string that parses to what json.Marshal
-// of s parses to: invalid UTF-8 becomes U+FFFD.
-func appendString(b []byte, s string) []byte {
-	const hex = "0123456789abcdef"
-	b = append(b, '"')
-	for i := 0; i < len(s); {
-		c := s[i]
-		if c < utf8.RuneSelf {
-			switch {
-			case c == '"' || c == '\\':
-				b = append(b, '\\', c)
-			case c < 0x20:
-				b = append(b, '\\', 'u', '0', '0', hex[c>>4], hex[c&0xf])
-			default:
-				b = append(b, c)
-			}
-			i++
-			continue
-		}
-		r, size := utf8.DecodeRuneInString(s[i:])
-		if r == utf8.RuneError && size == 1 {
-			b = append(b, `\ufffd`...)
-		} else {
-			b = append(b, s[i:i+size]...)
-		}
-		i += size
-	}
-	return append(b, '"')
 }
 
 // batchReads are the reads writeBatch requested: the batch's entries of the

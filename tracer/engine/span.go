@@ -17,7 +17,7 @@ import (
 // recSpan is a recording span. Its mutex is uncontended when one goroutine
 // owns the span until End, the usual case; calls after End are ignored.
 //
-// It is laid out small (176 bytes, against 320 before): the fields most
+// It is laid out small (192 bytes, against 320 before): the fields most
 // spans never use (events, links, dropped counts, an error description)
 // live behind x, the flags are packed, and the context it serves as
 // finds the span from its own address. In js/wasm the
@@ -46,7 +46,7 @@ type recSpan struct {
 
 // A span with room for its first attributes in the same allocation: one
 // allocation a span instead of two (in js/wasm each is ~0.1 µs, and the
-// per-object costs of the collector come on top). recSpan5 is 496 bytes:
+// per-object costs of the collector come on top). recSpan5 is 512 bytes:
 // objects up to 512 bytes take the allocator's fast path (no malloc
 // header); a bigger inline array made Start slower than two allocations.
 type (
